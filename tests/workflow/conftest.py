@@ -1,0 +1,68 @@
+"""Helpers to run the real pipeline in a temporary directory on a small config."""
+
+import copy
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+DEFAULT = yaml.safe_load((ROOT / "config.yaml").read_text())
+
+
+def small_config(**changes):
+    """config.yaml with small sizes, so that a whole run takes a few seconds; `changes` override sections."""
+    config = copy.deepcopy(DEFAULT)
+    config["timing"]["repeats"] = 2
+    config["random_walk"]["n"] = 200
+    config["subsequence"].update(length=500, checks=20)
+    config["diffusion"].update(steps=12, size=30)
+    config["automata"].update(rules=[30, 90], steps=16, width=33)
+    config["geometry"]["squares"] = 8
+    config["quantize"].update(colors=[4], steps=5)
+    config["perceptron"].update(samples=40, iterations=200, frames=5)
+    for section, values in changes.items():
+        if isinstance(values, dict):
+            config[section].update(values)
+        else:
+            config[section] = values
+    return config
+
+
+def snakemake(workdir, config, *args, check=True):
+    """Run Snakemake on the repository's Snakefile in `workdir` with `config` alone (not merged)."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "test-config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    command = [*SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
+               "--configfile", str(path), "--replace-workflow-config", "--cores", "2", *args]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    return result
+
+
+def planned_jobs(workdir, config, *args):
+    """The rules a run would execute now, with their job counts (a dry run)."""
+    out = snakemake(workdir, config, "-n", "--quiet", "rules", *args).stdout
+    jobs = {}
+    for line in out.splitlines():
+        match = re.fullmatch(r"\s*([a-z_]+)\s+(\d+)\s*", line)
+        if match and match.group(1) not in ("total", "all"):
+            jobs[match.group(1)] = int(match.group(2))
+    return jobs
+
+
+@pytest.fixture(scope="session")
+def run_small(tmp_path_factory):
+    """One complete run of the pipeline on the small config, shared by the workflow tests."""
+    workdir = tmp_path_factory.mktemp("run")
+    config = small_config()
+    snakemake(workdir, config)
+    return workdir, config

@@ -1,0 +1,46 @@
+"""Bad input ends in one clear message and leaves no partial output."""
+
+import pytest
+
+from conftest import small_config, snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+def outputs(workdir):
+    res = workdir / "results"
+    return sorted(p.relative_to(res).as_posix() for p in res.rglob("*") if p.is_file() and "logs" not in p.parts) \
+        if res.exists() else []
+
+
+def test_bad_data_row_names_file_and_line(tmp_path):
+    data = tmp_path / "data.txt"
+    data.write_text("% rank lemma frequency dispersion\n1 a 10 0.5\n2 b many 0.5\n")
+    config = small_config(records={"data": str(data)})
+    result = snakemake(tmp_path / "run", config, "results/warmup/sorted.npz", check=False)
+    assert result.returncode != 0
+    assert f"{data}, line 3: frequency must be an integer, got 'many'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert outputs(tmp_path / "run") == []
+
+
+def test_missing_data_file_is_named(tmp_path):
+    config = small_config(records={"data": str(tmp_path / "nowhere.txt")})
+    result = snakemake(tmp_path / "run", config, "results/warmup/sorted.npz", check=False)
+    assert result.returncode != 0
+    assert "Missing input files" in result.stderr and str(tmp_path / "nowhere.txt") in result.stderr
+    assert outputs(tmp_path / "run") == []
+
+
+@pytest.mark.parametrize("section,values,message", [
+    ("diffusion", {"Fo": 0.1}, "unknown key 'diffusion.Fo'"),
+    ("automata", {"steps": "many"}, "automata.steps = 'many' is not allowed: must be of type integer"),
+    ("automata", {"rules": [300]}, "automata.rules.0 = 300 is not allowed: must be at most 255"),
+    ("diffusion", {"F": 0.6}, "diffusion.F = 0.6 is not allowed: must be at most 0.5"),
+])
+def test_bad_config_stops_before_any_job(tmp_path, section, values, message):
+    result = snakemake(tmp_path / "run", small_config(**{section: values}), check=False)
+    assert result.returncode != 0
+    assert "invalid configuration in" in result.stderr and "test-config.yaml" in result.stderr
+    assert message in result.stderr
+    assert outputs(tmp_path / "run") == []

@@ -1,0 +1,22 @@
+# Shared by every chapter: where results and logs go, where inputs and code are.
+
+RESULTS = "results"
+REPO = Path(workflow.basedir)
+
+
+def log_of(rule, name):
+    """The log path of a job: results/logs/<rule>/<name>.log."""
+    return f"{RESULTS}/logs/{rule}/{name}.log"
+
+
+def repo_path(path):
+    """An input path from config.yaml: relative paths are relative to the repository."""
+    return str(REPO / path)
+
+
+def code(*modules):
+    """The modules a script imports, as inputs, so that editing one reruns the jobs that use it.
+
+    (Snakemake tracks the script itself; the modules it imports are ours to declare.)
+    """
+    return [str(REPO / "workflow" / "scripts" / f"{m}.py") for m in ("pipeline", *modules)]

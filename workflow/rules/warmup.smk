@@ -1,0 +1,76 @@
+# ❷ Warmup: the useful tools, diffusion, Rule 30, structured-array I/O and the answers to every question.
+
+
+rule write_sysinfo:
+    input:
+        code=code(),
+    output:
+        sysinfo=f"{RESULTS}/sysinfo.txt",
+    log:
+        log_of("write_sysinfo", "sysinfo"),
+    script:
+        "../scripts/tools.py"
+
+
+rule simulate_diffusion:
+    input:
+        code=code(),
+    output:
+        npy=f"{RESULTS}/warmup/diffusion.npy",
+        png=f"{RESULTS}/warmup/diffusion.png",
+    params:
+        diffusion=config["diffusion"],
+    log:
+        log_of("simulate_diffusion", "diffusion"),
+    script:
+        "../scripts/diffusion.py"
+
+
+rule simulate_automaton:
+    input:
+        code=code(),
+    output:
+        npy=f"{RESULTS}/warmup/automata/rule-{{rule}}.npy",
+        png=f"{RESULTS}/warmup/automata/rule-{{rule}}.png",
+    wildcard_constraints:
+        rule=r"\d+",
+    params:
+        automata={k: config["automata"][k] for k in ("steps", "width")},
+    log:
+        log_of("simulate_automaton", "rule-{rule}"),
+    script:
+        "../scripts/automata.py"
+
+
+rule sort_records:
+    input:
+        data=repo_path(config["records"]["data"]),
+        code=code(),
+    output:
+        npz=f"{RESULTS}/warmup/sorted.npz",
+    log:
+        log_of("sort_records", "sorted"),
+    script:
+        "../scripts/records.py"
+
+
+rule answer_warmup:
+    input:
+        data=rules.sort_records.input.data,
+        npz=rules.sort_records.output.npz,
+        code=code("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder", "records", "automata"),
+    output:
+        md=f"{RESULTS}/warmup/answers.md",
+    log:
+        log_of("answer_warmup", "answers"),
+    script:
+        "../scripts/answers.py"
+
+
+WARMUP = [
+    rules.write_sysinfo.output,
+    rules.simulate_diffusion.output,
+    expand(rules.simulate_automaton.output, rule=config["automata"]["rules"]),
+    rules.sort_records.output,
+    rules.answer_warmup.output,
+]

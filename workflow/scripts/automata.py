@@ -1,0 +1,75 @@
+"""Elementary cellular automata (Rule 30 and friends) through a sliding-window view.
+
+A cell whose left, centre and right neighbours were l, c, r becomes bit
+4l + 2c + r of the rule number (Wolfram's numbering, as on Wikipedia's Rule 30
+page): Rule 30 = 0b00011110, so 111 -> 0, 110 -> 0, 101 -> 0, 100 -> 1,
+011 -> 1, 010 -> 1, 001 -> 1, 000 -> 0.
+
+The course's solution weighs the window with [1, 2, 4], i.e. l + 2c + 4r: the
+neighbourhood read backwards, which draws the mirror image of each rule
+(its Rule 30 is Wolfram's Rule 86). Here the window is weighed [4, 2, 1].
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def rule_table(rule):
+    """Return R, the uint8 array of the rule's 8 bits: R[k] is the new state for neighbourhood k.
+
+    >>> rule_table(30).tolist()
+    [0, 1, 1, 1, 1, 0, 0, 0]
+    """
+    if not 0 <= rule <= 255:
+        raise ValueError(f"rule must be in 0..255, got {rule}")
+    return np.array([(rule >> k) & 1 for k in range(8)], dtype=np.uint8)
+
+
+def initial_state(steps, width):
+    """Return Z, a (steps, width) uint8 array of zeros but a single 1 at Z[0, width // 2]."""
+    if steps < 1 or width < 3:
+        raise ValueError(f"need steps >= 1 and width >= 3, got steps={steps}, width={width}")
+    Z = np.zeros((steps, width), dtype=np.uint8)
+    Z[0, width // 2] = 1
+    return Z
+
+
+def evolve(Z, rule):
+    """Fill rows 1.. of Z in place, one row at a time; the two edge cells stay 0. Return Z."""
+    R = rule_table(rule)
+    weights = np.array([4, 2, 1])  # left, centre, right
+    for i in range(1, len(Z)):
+        N = sliding_window_view(Z[i - 1], 3) @ weights  # neighbourhood number 0..7 of each inner cell
+        Z[i, 1:-1] = R[N]
+    return Z
+
+
+def evolve_python(Z, rule):
+    """The same automaton with a Python loop over every cell (slow, for comparison)."""
+    for i in range(1, len(Z)):
+        for j in range(1, Z.shape[1] - 1):
+            l, c, r = Z[i - 1, j - 1], Z[i - 1, j], Z[i - 1, j + 1]
+            Z[i, j] = (rule >> (4 * l + 2 * c + r)) & 1
+    return Z
+
+
+def plot(Z):
+    """Return the course's figure of Z: black cells are 1, time from top to bottom."""
+    from pipeline import figure
+
+    fig, ax = figure((6, 3))
+    ax.imshow(Z, vmin=0, vmax=1, cmap="gray_r", interpolation="nearest")
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, save_figure, save_npy
+
+    def main():
+        p = snakemake.params.automata
+        Z = evolve(initial_state(p["steps"], p["width"]), int(snakemake.wildcards.rule))
+        save_npy(snakemake.output.npy, Z)
+        save_figure(plot(Z), snakemake.output.png)
+
+    entry(snakemake, main)

@@ -1,0 +1,113 @@
+"""Input/output with a structured dtype: read the lemma table, sort it, save and load it back.
+
+The file (data/data.txt, the course's table) looks like::
+
+    % rank lemma (10 letters max) frequency dispersion
+    21 they 1865844 0.96
+
+The course reads it with ``np.loadtxt('data.txt', comments='%', dtype=...)``
+and holds the lemma as ``S8``, which silently cuts a 9- or 10-letter word.
+Here the lemma is ``U10``: the header's own limit, as text; a longer lemma
+is an error, never a truncation. Each line is checked first so that a bad
+row is reported by file and line number.
+"""
+
+import numpy as np
+
+DTYPE = np.dtype([("rank", np.int64), ("lemma", "U10"), ("frequency", np.int64), ("dispersion", np.float64)])
+LEMMA_MAX = DTYPE["lemma"].itemsize // 4  # 10 characters
+
+
+def parse(text, source="data.txt"):
+    """Return the table in ``text`` as a structured array of dtype DTYPE.
+
+    Parameters
+    ----------
+    text : str
+        Lines of ``rank lemma frequency dispersion`` separated by white space;
+        lines starting with '%' and blank lines are skipped; Windows line
+        endings are accepted.
+    source : str
+        File name used in error messages.
+
+    Raises
+    ------
+    pipeline.InputError
+        Naming ``source`` and the line: a wrong number of columns, a value
+        that is not a number, a lemma longer than 10 characters, or no data row.
+    """
+    from pipeline import InputError
+
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("%", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.split()
+        if len(fields) != 4:
+            raise InputError(f"{source}, line {number}: expected 4 columns "
+                             f"(rank lemma frequency dispersion), found {len(fields)}: {line!r}")
+        lemma = fields[1]
+        if len(lemma) > LEMMA_MAX:
+            raise InputError(f"{source}, line {number}: lemma {lemma!r} has {len(lemma)} characters, "
+                             f"at most {LEMMA_MAX} are allowed")
+        row = []
+        for name, value in zip(DTYPE.names, fields):
+            kind = DTYPE[name].type
+            try:
+                row.append(value if kind is np.str_ else kind(value))
+            except ValueError:
+                expected = "an integer" if kind is np.int64 else "a number"
+                raise InputError(f"{source}, line {number}: {name} must be {expected}, got {value!r}") from None
+        rows.append(tuple(row))
+    if not rows:
+        raise InputError(f"{source}: no data rows (only comments or blank lines); expected lines of "
+                         "'rank lemma frequency dispersion'")
+    return np.array(rows, dtype=DTYPE)
+
+
+def load(path):
+    """Read the table at ``path``: its bytes must be UTF-8 text (see :func:`parse`)."""
+    from pipeline import InputError
+
+    try:
+        raw = open(path, "rb").read()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file (config key records.data)") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(f"{path}, line {line}: byte 0x{raw[error.start]:02x} is not UTF-8 text") from None
+    return parse(text, source=str(path))
+
+
+def sort_by_frequency(data):
+    """Return the rows sorted by frequency, ascending (stable: equal frequencies keep file order)."""
+    return np.sort(data, order="frequency", kind="stable")
+
+
+def save(path, data, sorted):
+    """Save both tables in one compressed .npz (arrays ``data`` and ``sorted``), atomically."""
+    from pipeline import atomic_path
+
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        np.savez_compressed(f, data=data, sorted=sorted)
+
+
+def load_npz(path):
+    """Load the tables saved by :func:`save`; pickled objects are refused."""
+    with np.load(path, allow_pickle=False) as out:
+        return {name: out[name] for name in out.files}
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, log
+
+    def main():
+        data = load(snakemake.input.data)
+        sorted = sort_by_frequency(data)
+        log.info("%d rows; lemmas: %s", len(data), " ".join(data["lemma"]))
+        save(snakemake.output.npz, data, sorted)
+
+    entry(snakemake, main)

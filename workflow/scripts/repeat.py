@@ -1,0 +1,27 @@
+"""Warmup: repeat and repeat: np.tile copies, a zero-stride as_strided view does not."""
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+def tiled(Z, n=3):
+    """Return n real copies of Z stacked as rows (new memory: n times Z.nbytes)."""
+    return np.tile(Z, (n, 1))
+
+
+def strided(Z, n=3):
+    """Return n fake copies of Z: a view whose first stride is 0, so every row is Z's memory."""
+    return as_strided(Z, shape=(n,) + Z.shape, strides=(0,) + Z.strides)
+
+
+def owner(A):
+    """Return the array that owns A's memory: A itself, or the end of its chain of bases."""
+    while getattr(A, "base", None) is not None:  # as_strided puts a helper object between view and base
+        A = A.base
+    return A
+
+
+def write_first(A):
+    """Set A[0, 0] = 1 and return A: shows which elements share that memory."""
+    A[0, 0] = 1
+    return A
