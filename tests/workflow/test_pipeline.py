@@ -42,7 +42,9 @@ def test_warmup_outputs_hold_what_they_claim(run_small):
 def test_every_rule_writes_its_log(run_small):
     workdir, _ = run_small
     logs = {p.parent.name for p in (workdir / "results/logs").rglob("*.log")}
-    assert {"simulate_diffusion", "simulate_automaton", "sort_records", "answer_warmup", "write_sysinfo"} <= logs
+    assert logs == {"simulate_diffusion", "simulate_automaton", "sort_records", "answer_warmup", "write_sysinfo",
+                    "simulate_random_walk", "time_random_walk", "search_subsequence", "time_subsequence",
+                    "transform_squares", "quantize_frequent", "quantize_kmeans", "train_perceptron"}
 
 
 def test_second_run_does_nothing(run_small):
@@ -56,3 +58,83 @@ def test_new_automata_rule_runs_only_automata(run_small, tmp_path):
     assert planned_jobs(workdir, changed) == {"simulate_automaton": 1}
     changed = small_config(automata={"steps": 20})
     assert planned_jobs(workdir, changed) == {"simulate_automaton": 2}
+
+
+def test_intro_outputs_hold_what_they_claim(run_small):
+    import csv
+
+    import random_walk
+    import subsequence
+    from pipeline import rng
+
+    workdir, config = run_small
+    res = workdir / "results/intro"
+    walk = np.load(res / "random_walk.npy", allow_pickle=False)
+    np.testing.assert_array_equal(walk, random_walk.random_walk_slow(config["random_walk"]["n"],
+                                                                       rng(config["seed"], "random_walk")))
+    rows = list(csv.DictReader(open(res / "random_walk-timings.csv")))
+    assert [r["implementation"] for r in rows] == list(random_walk.IMPLEMENTATIONS)
+    assert all(float(r["median_s"]) > 0 and int(r["repeats"]) == config["timing"]["repeats"] for r in rows)
+    s = config["subsequence"]
+    seq = subsequence.random_sequence(s["length"], s["alphabet"], rng(config["seed"], "subsequence"))
+    found = np.load(res / "subsequence.npy", allow_pickle=False)
+    assert found.tolist() == subsequence.find_brute_force(seq.tolist(), s["sub"]) and len(found) > 0
+    rows = list(csv.DictReader(open(res / "subsequence-timings.csv")))
+    assert [r["implementation"] for r in rows] == ["python", "numpy"]
+
+
+def test_advanced_outputs_hold_what_they_claim(run_small):
+    import csv
+
+    import imageio.v3 as iio
+
+    import geometry
+
+    workdir, config = run_small
+    res = workdir / "results/advanced"
+    g = config["geometry"]
+    P = np.load(res / "geometry.npy", allow_pickle=False)
+    assert P.shape == (g["squares"], 4, 2)
+    np.testing.assert_allclose(P, geometry.transform_loop(geometry.squares(g["squares"], g["scale"], g["translate"])),
+                               atol=1e-14)
+    for name in config["quantize"]["images"]:
+        for n in config["quantize"]["colors"]:
+            for method in ("frequent", "kmeans"):
+                Q = iio.imread(res / f"quantize/{name}-{method}-{n}.png")
+                assert Q.shape[2] == 3 and len(np.unique(Q.reshape(-1, 3), axis=0)) <= n
+            palette = np.load(res / f"quantize/{name}-kmeans-{n}.npy", allow_pickle=False)
+            assert palette.dtype == np.uint8 and palette.shape == (n, 3)
+            np.testing.assert_array_equal(np.unique(Q.reshape(-1, 3), axis=0), palette)
+    rows = list(csv.DictReader(open(res / "perceptron/log.csv")))
+    assert len(rows) == config["perceptron"]["iterations"]
+    assert list(rows[0]) == ["iteration", "lrate", "sample", "error", "accuracy"]
+    frames = iio.imread(res / "perceptron/perceptron.mp4", plugin="FFMPEG")
+    assert frames.shape == (config["perceptron"]["frames"], 600, 600, 3)
+
+
+def test_default_perceptron_reaches_95_percent(tmp_path):
+    """With the course's defaults (100 samples, 1000 iterations), the last row's accuracy is >= 95%."""
+    import csv
+
+    from conftest import DEFAULT, snakemake
+
+    workdir = tmp_path
+    config = small_config(perceptron=DEFAULT["perceptron"])
+    snakemake(workdir, config, "results/advanced/perceptron/log.csv")
+    rows = list(csv.DictReader(open(workdir / "results/advanced/perceptron/log.csv")))
+    assert len(rows) == 1000 and float(rows[-1]["accuracy"]) >= 0.95
+
+
+def test_quantize_command_line_matches_pipeline(run_small, tmp_path):
+    import subprocess
+    import sys
+
+    import imageio.v3 as iio
+
+    workdir, config = run_small
+    n = config["quantize"]["colors"][0]
+    out = tmp_path / "kitten.png"
+    subprocess.run([sys.executable, str(ROOT / "workflow/scripts/quantize.py"), str(ROOT / "data/kitten.jpg"),
+                    str(out), "--colors", str(n), "--steps", str(config["quantize"]["steps"]),
+                    "--seed", str(config["seed"])], check=True, capture_output=True)
+    np.testing.assert_array_equal(iio.imread(out), iio.imread(workdir / f"results/advanced/quantize/kitten-kmeans-{n}.png"))

@@ -1,1 +1,80 @@
-ADVANCED = []
+# ❸ Advanced exercises: geometry with a structured array, colour quantization, the perceptron.
+
+def image_of(wildcards):
+    """The path of the image named `name` in config quantize.images."""
+    return repo_path(config["quantize"]["images"][wildcards.name])
+
+
+rule transform_squares:
+    input:
+        code=code(),
+    output:
+        npy=f"{RESULTS}/advanced/geometry.npy",
+        png=f"{RESULTS}/advanced/geometry.png",
+    params:
+        geometry=config["geometry"],
+    log:
+        log_of("transform_squares", "geometry"),
+    script:
+        "../scripts/geometry.py"
+
+
+rule quantize_frequent:
+    input:
+        image=image_of,
+        code=code(),
+    output:
+        png=f"{RESULTS}/advanced/quantize/{{name}}-frequent-{{n}}.png",
+    wildcard_constraints:
+        n=r"\d+",
+    params:
+        method="frequent",
+        steps=0,
+        seed=config["seed"],
+    log:
+        log_of("quantize_frequent", "{name}-frequent-{n}"),
+    script:
+        "../scripts/quantize.py"
+
+
+rule quantize_kmeans:
+    input:
+        image=image_of,
+        code=code(),
+    output:
+        png=f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.png",
+        npy=f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.npy",
+    wildcard_constraints:
+        n=r"\d+",
+    params:
+        method="kmeans",
+        steps=config["quantize"]["steps"],
+        seed=config["seed"],
+    log:
+        log_of("quantize_kmeans", "{name}-kmeans-{n}"),
+    script:
+        "../scripts/quantize.py"
+
+
+rule train_perceptron:
+    input:
+        code=code(),
+    output:
+        log_csv=f"{RESULTS}/advanced/perceptron/log.csv",
+        png=f"{RESULTS}/advanced/perceptron/perceptron.png",
+        mp4=f"{RESULTS}/advanced/perceptron/perceptron.mp4",
+    params:
+        seed=config["seed"],
+        perceptron=config["perceptron"],
+    log:
+        log_of("train_perceptron", "perceptron"),
+    script:
+        "../scripts/perceptron.py"
+
+
+ADVANCED = [
+    rules.transform_squares.output,
+    expand(rules.quantize_frequent.output, name=config["quantize"]["images"], n=config["quantize"]["colors"]),
+    expand(rules.quantize_kmeans.output, name=config["quantize"]["images"], n=config["quantize"]["colors"]),
+    rules.train_perceptron.output,
+]

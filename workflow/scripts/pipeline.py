@@ -13,7 +13,6 @@ import contextlib
 import logging
 import os
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -68,8 +67,8 @@ def atomic_path(path):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
-    os.close(fd)
+    # same folder (so the rename is atomic), same suffix (writers pick the format by it), usual permissions
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
     try:
         yield Path(tmp)
         os.replace(tmp, path)
@@ -198,3 +197,13 @@ def check_config(config, schema_path, source="config.yaml"):
     if errors:
         raise InputError(f"invalid configuration in {source}:\n  " + "\n  ".join(errors))
     return config
+
+
+def save_csv(path, rows):
+    """Write a list of dicts (same keys) as CSV, atomically; floats with 6 significant digits."""
+    import csv
+
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)

@@ -1,0 +1,126 @@
+import numpy as np
+import pytest
+
+import quantize
+from pipeline import InputError, rng
+
+
+def colours(I):
+    return {tuple(c) for c in np.asarray(I).reshape(-1, 3).tolist()}
+
+
+def test_distinct_colors_against_unique():
+    I = np.random.default_rng(0).integers(0, 4, size=(30, 20, 3), dtype=np.uint8) * 60
+    colors, counts, inverse = quantize.distinct_colors(I)
+    expected, expected_counts = np.unique(I.reshape(-1, 3), axis=0, return_counts=True)
+    np.testing.assert_array_equal(colors, expected)
+    np.testing.assert_array_equal(counts, expected_counts)
+    np.testing.assert_array_equal(colors[inverse], I)
+
+
+def test_nearest_against_brute_force():
+    g = np.random.default_rng(1)
+    X, C = g.uniform(0, 255, (500, 3)), g.uniform(0, 255, (7, 3))
+    brute = [min(range(7), key=lambda j: sum((x - c) ** 2 for x, c in zip(row, C[j]))) for row in X]
+    assert quantize.nearest(X, C).tolist() == brute
+
+
+def test_frequent_on_a_tiny_image():
+    # 5 red, 3 dark blue, 2 blue-ish, 1 almost red: the 2 most frequent are red and dark blue
+    I = np.array([[[255, 0, 0]] * 5 + [[0, 0, 200]] * 3 + [[0, 0, 255]] * 2 + [[250, 10, 0]]], dtype=np.uint8)
+    Q, palette = quantize.quantize_frequent(I, 2)
+    assert palette.tolist() == [[255, 0, 0], [0, 0, 200]]
+    assert Q[0].tolist() == [[255, 0, 0]] * 5 + [[0, 0, 200]] * 5 + [[255, 0, 0]]
+
+
+def blobs(seed, centres, per=400, spread=6):
+    g = np.random.default_rng(seed)
+    pixels = np.concatenate([np.clip(g.normal(c, spread, (per, 3)), 0, 255) for c in centres])
+    return np.rint(pixels).astype(np.uint8).reshape(len(centres), per, 3), np.array(centres, float)
+
+
+def test_kmeans_recovers_separated_centres():
+    I, centres = blobs(2, [(30, 30, 30), (220, 40, 40), (40, 200, 60), (60, 60, 230), (230, 230, 200)])
+    Q, palette = quantize.quantize_kmeans(I, 5, 20, rng(0, "k"))
+    assert len(palette) == 5
+    for c in centres:  # every true centre has a palette colour within 3 units
+        assert np.min(np.linalg.norm(palette - c, axis=1)) < 3
+    for row, c in zip(Q, centres):  # and every pixel of a blob gets the colour of its own centre
+        assert len(colours(row)) == 1 and np.linalg.norm(row[0] - c) < 3
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 16])
+@pytest.mark.parametrize("method", ["kmeans", "frequent"])
+def test_never_more_than_n_colours(n, method):
+    I = np.random.default_rng(n).integers(0, 256, size=(40, 30, 3), dtype=np.uint8)
+    Q, palette = quantize.quantize(I, n, method, 10, rng(0, "n"))
+    assert len(colours(Q)) <= n and len(palette) <= n
+    assert colours(Q) <= {tuple(c) for c in palette.tolist()}
+    assert len({tuple(c) for c in palette.tolist()}) == len(palette)
+
+
+@pytest.mark.parametrize("method", ["kmeans", "frequent"])
+def test_fewer_distinct_colours_than_asked(method):
+    I = np.array([[[10, 20, 30], [10, 20, 30], [200, 0, 0]]], dtype=np.uint8)
+    Q, palette = quantize.quantize(I, 16, method, 20, rng(0, "few"))
+    np.testing.assert_array_equal(Q, I)
+    assert sorted(palette.tolist()) == [[10, 20, 30], [200, 0, 0]]
+
+
+def test_kmeans_is_deterministic_for_a_seed():
+    I = np.random.default_rng(3).integers(0, 256, size=(50, 50, 3), dtype=np.uint8)
+    a = quantize.quantize_kmeans(I, 8, 10, rng(4, "d"))
+    b = quantize.quantize_kmeans(I, 8, 10, rng(4, "d"))
+    np.testing.assert_array_equal(a[0], b[0])
+
+
+def test_weighted_kmeans_equals_kmeans_on_every_pixel():
+    """Clustering distinct colours with their counts is the same as clustering every pixel."""
+    I = np.random.default_rng(5).integers(0, 6, size=(30, 30, 3), dtype=np.uint8) * 40
+    colors, counts, inverse = quantize.distinct_colors(I)
+    start = quantize.kmeans_plus_plus(colors, counts, 4, rng(0, "w"))
+    X = I.reshape(-1, 3).astype(float)
+    C = start.copy()
+    for _ in range(10):  # plain Lloyd on every pixel, loop per cluster
+        labels = np.argmin(((X[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
+        C = np.array([X[labels == j].mean(axis=0) if np.any(labels == j) else C[j] for j in range(4)])
+    g = rng(0, "w")
+    centroids, _ = quantize.kmeans(colors, counts, 4, 10, g)
+    np.testing.assert_allclose(centroids, C, atol=1e-9)
+
+
+def test_course_kmeans_runs():
+    I, centres = blobs(6, [(20, 20, 20), (230, 230, 230)], per=100)
+    C, labels = quantize.kmeans_course(I.reshape(-1, 3), 2, 10, rng(0, "c"))
+    assert sorted(np.rint(C[:, 0]).tolist())[0] < 30 and len(labels) == 200
+
+
+@pytest.mark.parametrize("I,shape,note", [
+    (np.zeros((4, 5), np.uint8), (4, 5, 3), "grey"),
+    (np.zeros((4, 5, 4), np.uint8), (4, 5, 3), "alpha"),
+    (np.full((4, 5, 3), 65535, np.uint16), (4, 5, 3), "16-bit"),
+    (np.zeros((1, 1, 3), np.uint8), (1, 1, 3), None),
+])
+def test_as_rgb8_converts(I, shape, note):
+    out, notes = quantize.as_rgb8(I)
+    assert out.shape == shape and out.dtype == np.uint8
+    assert (note is None and notes == []) or any(note in n for n in notes)
+
+
+def test_16_bit_scaling():
+    out, _ = quantize.as_rgb8(np.array([[[0, 257, 65535]]], np.uint16))
+    assert out.tolist() == [[[0, 1, 255]]]
+
+
+def test_float_images_refused():
+    with pytest.raises(InputError, match="float64 are not supported"):
+        quantize.as_rgb8(np.zeros((2, 2, 3)))
+
+
+def test_read_image_errors(tmp_path):
+    with pytest.raises(InputError, match="no such image file"):
+        quantize.read_image(tmp_path / "missing.jpg")
+    fake = tmp_path / "fake.png"
+    fake.write_text("not an image")
+    with pytest.raises(InputError, match="fake.png: cannot be read as an image"):
+        quantize.read_image(fake)

@@ -1,0 +1,80 @@
+"""Advanced: a structured array of squares, each scaled, translated then rotated.
+
+S holds, for each square, its four corners and its own transformation; P
+holds the transformed corners. The course's double loop is kept next to a
+vectorised version that builds every rotation matrix at once and applies
+them all with one einsum.
+"""
+
+import numpy as np
+
+# ("scale", float, 1) meant a scalar field in NumPy 1.x; NumPy 2.x refuses the 1: a scalar field has no shape.
+DTYPE = np.dtype([("points", float, (4, 2)), ("scale", float), ("translate", float, (2,)), ("rotate", float)])
+CORNERS = [(-1, -1), (-1, +1), (+1, +1), (+1, -1)]
+
+
+def squares(n, scale, translate):
+    """Return S, n squares with the same scale and translation and angles spread over a full turn.
+
+    The angles are ``np.linspace(0, 2*pi, n, endpoint=False)``: the last square
+    does not land back on the first.
+    """
+    if n < 1:
+        raise ValueError(f"need at least one square, got {n}")
+    S = np.zeros(n, dtype=DTYPE)
+    S["points"] = CORNERS
+    S["scale"] = scale
+    S["translate"] = translate
+    S["rotate"] = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    return S
+
+
+def transform_loop(S):
+    """Return P of shape (len(S), 4, 2): the course's double loop, one corner at a time."""
+    P = np.zeros((len(S), 4, 2))
+    for i in range(len(S)):
+        for j in range(4):
+            x, y = S[i]["points"][j]
+            tx, ty = S[i]["translate"]
+            scale, theta = S[i]["scale"], S[i]["rotate"]
+            x, y = tx + x * scale, ty + y * scale
+            P[i, j] = x * np.cos(theta) - y * np.sin(theta), x * np.sin(theta) + y * np.cos(theta)
+    return P
+
+
+def transform(S):
+    """Return P of shape (len(S), 4, 2) without a Python loop.
+
+    Scale and translate broadcast over the corners; R has shape (n, 2, 2),
+    one rotation matrix per square, and ``einsum('nij,nkj->nki')`` applies
+    R[n] to each of the four corners k of square n.
+    """
+    Q = S["points"] * S["scale"][:, None, None] + S["translate"][:, None, :]
+    c, s = np.cos(S["rotate"]), np.sin(S["rotate"])
+    R = np.stack([np.stack([c, -s], axis=-1), np.stack([s, c], axis=-1)], axis=1)
+    return np.einsum("nij,nkj->nki", R, Q)
+
+
+def plot(P):
+    """Return the course's figure: each square drawn as a closed black outline."""
+    from pipeline import figure
+
+    fig, ax = figure((6, 6))
+    closed = np.concatenate([P, P[:, :1]], axis=1)  # back to the first corner
+    for square in closed:
+        ax.plot(square[:, 0], square[:, 1], color="black")
+    ax.set_aspect("equal")
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, save_figure, save_npy
+
+    def main():
+        p = snakemake.params.geometry
+        P = transform(squares(p["squares"], p["scale"], p["translate"]))
+        save_npy(snakemake.output.npy, P)
+        save_figure(plot(P), snakemake.output.png)
+
+    entry(snakemake, main)

@@ -1,0 +1,141 @@
+"""Advanced: the perceptron, trained to separate stars (x + y < 1) from discs (x + y > 1).
+
+The course's class calls a threshold ``f`` that it never defines: here it is
+the Heaviside step, 1 where the weighted sum is positive, else 0.
+"""
+
+import numpy as np
+
+SAMPLE = np.dtype([("input", float, (2,)), ("output", float)])
+
+
+def threshold(x):
+    """The perceptron's activation: 1.0 where x > 0, else 0.0."""
+    return (np.asarray(x) > 0).astype(float)
+
+
+class Perceptron:
+    """A single-layer perceptron with n inputs (plus a bias input fixed at 1) and m outputs."""
+
+    def __init__(self, n, m, rng):
+        "Initialization of the perceptron with given sizes"
+        self.input = np.ones(n + 1)
+        self.output = np.ones(m)
+        self.weights = np.zeros((m, n + 1))
+        self.rng = rng
+        self.reset()
+
+    def reset(self):
+        "Reset weights to uniform values in [-0.5, 0.5)"
+        self.weights[...] = self.rng.uniform(-0.5, 0.5, self.weights.shape)
+
+    def propagate_forward(self, data):
+        "Propagate data from input layer to output layer"
+        self.input[1:] = data  # input[0] stays 1: the bias
+        self.output[...] = threshold(self.weights @ self.input)
+        return self.output
+
+    def propagate_backward(self, target, lrate=0.1):
+        "Back propagate error related to target using lrate; return the squared error"
+        error = np.atleast_2d(target - self.output)
+        self.weights += lrate * error.T @ np.atleast_2d(self.input)
+        return float((error ** 2).sum())
+
+    def predict(self, inputs):
+        "Outputs for every row of inputs (k, n) at once"
+        return threshold(inputs @ self.weights[:, 1:].T + self.weights[:, 0])
+
+
+def make_samples(count, rng):
+    """Return ``count`` labelled points: uniform in [0.05, 0.95)^2, output 1 (star) below x + y = 1, else 0 (disc)."""
+    samples = np.zeros(count, dtype=SAMPLE)
+    P = rng.uniform(0.05, 0.95, (count, 2))
+    samples["input"] = P
+    samples["output"] = (P.sum(axis=1) < 1).astype(float)
+    return samples
+
+
+def train(samples, iterations, lrate, decay, rng):
+    """Train a perceptron on random samples; return it, the log rows, and the weights after every iteration.
+
+    Each iteration multiplies the learning rate by ``decay``, picks one sample
+    at random, propagates it forward and backward. Log rows: iteration,
+    lrate, sample, error, accuracy (on all samples, after that update).
+    """
+    network = Perceptron(2, 1, rng)
+    rows, history = [], [network.weights.copy()]
+    for i in range(1, iterations + 1):
+        lrate *= decay
+        n = int(rng.integers(samples.size))
+        network.propagate_forward(samples["input"][n])
+        error = network.propagate_backward(samples["output"][n], lrate)
+        accuracy = float(np.mean(network.predict(samples["input"])[:, 0] == samples["output"]))
+        rows.append({"iteration": i, "lrate": lrate, "sample": n, "error": error, "accuracy": accuracy})
+        history.append(network.weights.copy())
+    return network, rows, np.array(history)
+
+
+def boundary(weights):
+    """Return two points (x, y) of the decision line w0 + w1 x + w2 y = 0 across the unit square."""
+    w0, w1, w2 = np.ravel(weights)
+    if abs(w2) > abs(w1):
+        x = np.array([0.0, 1.0])
+        return x, -(w0 + w1 * x) / w2
+    y = np.array([0.0, 1.0])
+    return (-(w0 + w2 * y) / w1 if w1 else np.full(2, np.nan)), y
+
+
+def figure_of(samples):
+    """Return (fig, line): the samples as red stars and blue discs, and an empty decision line."""
+    from pipeline import figure
+
+    fig, ax = figure((6, 6))
+    fig.set_dpi(100)
+    stars = samples["output"] == 1
+    ax.scatter(*samples["input"][stars].T, marker="*", s=50, color="tab:red", alpha=0.6, linewidths=0)
+    ax.scatter(*samples["input"][~stars].T, marker="o", s=25, color="blue", alpha=0.5, linewidths=0)
+    (line,) = ax.plot([], [], color="black", linewidth=2)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fig.subplots_adjust(0, 0, 1, 1)
+    return fig, line
+
+
+def frames(samples, history, count):
+    """Yield ``count`` RGB frames (600 x 600) of the decision line, evenly spread over the training."""
+    fig, line = figure_of(samples)
+    for i in np.linspace(0, len(history) - 1, count).round().astype(int):
+        line.set_data(*boundary(history[i]))
+        fig.canvas.draw()
+        yield np.asarray(fig.canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def write_video(path, frames, fps):
+    """Encode frames as H.264 MP4 with imageio's v3 API, bit-exact and single-threaded (repeatable bytes)."""
+    import imageio.v3 as iio
+
+    from pipeline import atomic_path
+
+    with atomic_path(path) as tmp:
+        iio.imwrite(tmp, list(frames), extension=".mp4", plugin="FFMPEG", fps=fps, codec="libx264",
+                    macro_block_size=1, ffmpeg_log_level="error",
+                    output_params=["-threads", "1", "-fflags", "+bitexact", "-flags", "+bitexact",
+                                   "-map_metadata", "-1", "-x264-params", "threads=1"])
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, log, rng, save_csv, save_figure
+
+    def main():
+        p = snakemake.params.perceptron
+        samples = make_samples(p["samples"], rng(snakemake.params.seed, "perceptron", "samples"))
+        network, rows, history = train(samples, p["iterations"], p["lrate"], p["decay"],
+                                       rng(snakemake.params.seed, "perceptron", "training"))
+        log.info("final accuracy %.3f after %d iterations", rows[-1]["accuracy"], len(rows))
+        save_csv(snakemake.output.log_csv, rows)
+        fig, line = figure_of(samples)
+        line.set_data(*boundary(network.weights))
+        save_figure(fig, snakemake.output.png, dpi=100)
+        write_video(snakemake.output.mp4, frames(samples, history, p["frames"]), p["fps"])
+
+    entry(snakemake, main)
