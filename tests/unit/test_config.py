@@ -33,6 +33,7 @@ def test_schema_defaults_equal_config_yaml():
                 assert sub["default"] == CONFIG[section][key], f"{section}.{key}"
         else:
             assert spec["default"] == CONFIG[section], section
+    assert set(SCHEMA["properties"]) == set(CONFIG) == set(SCHEMA["required"])
 
 
 @pytest.mark.parametrize("path,value,message", [

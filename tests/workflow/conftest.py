@@ -34,13 +34,13 @@ def small_config(**changes):
     return config
 
 
-def snakemake(workdir, config, *args, check=True):
-    """Run Snakemake on the repository's Snakefile in `workdir` with `config` alone (not merged)."""
+def snakemake(workdir, config, *args, check=True, repo=ROOT):
+    """Run Snakemake on the Snakefile of `repo` in `workdir` with `config` alone (not merged)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "test-config.yaml"
     path.write_text(yaml.safe_dump(config))
-    command = [*SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
+    command = [*SNAKEMAKE, "--snakefile", str(Path(repo) / "Snakefile"), "--directory", str(workdir),
                "--configfile", str(path), "--replace-workflow-config", "--cores", "2", *args]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     if check and result.returncode != 0:
@@ -48,9 +48,9 @@ def snakemake(workdir, config, *args, check=True):
     return result
 
 
-def planned_jobs(workdir, config, *args):
+def planned_jobs(workdir, config, *args, repo=ROOT):
     """The rules a run would execute now, with their job counts (a dry run)."""
-    out = snakemake(workdir, config, "-n", "--quiet", "rules", *args).stdout
+    out = snakemake(workdir, config, "-n", "--quiet", "rules", *args, repo=repo).stdout
     jobs = {}
     for line in out.splitlines():
         match = re.fullmatch(r"\s*([a-z_]+)\s+(\d+)\s*", line)
@@ -66,3 +66,17 @@ def run_small(tmp_path_factory):
     config = small_config()
     snakemake(workdir, config)
     return workdir, config
+
+
+def copy_repository(target):
+    """A private copy of the workflow (Snakefile, config, workflow/, data/) that a test may edit."""
+    import shutil
+
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("Snakefile", "config.yaml"):
+        shutil.copy(ROOT / name, target / name)
+    for name in ("workflow", "data"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+

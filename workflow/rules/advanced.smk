@@ -10,7 +10,7 @@ rule transform_squares:
         code=code(),
     output:
         npy=f"{RESULTS}/advanced/geometry.npy",
-        png=f"{RESULTS}/advanced/geometry.png",
+        png=report(f"{RESULTS}/advanced/geometry.png", caption=caption("geometry"), category="3 Advanced"),
     params:
         geometry=config["geometry"],
     log:
@@ -24,13 +24,12 @@ rule quantize_frequent:
         image=image_of,
         code=code(),
     output:
-        png=f"{RESULTS}/advanced/quantize/{{name}}-frequent-{{n}}.png",
+        png=report(f"{RESULTS}/advanced/quantize/{{name}}-frequent-{{n}}.png", caption=caption("quantize-frequent"),
+                   category="3 Advanced", subcategory="Colour quantization"),
     wildcard_constraints:
         n=r"\d+",
     params:
         method="frequent",
-        steps=0,
-        seed=config["seed"],
     log:
         log_of("quantize_frequent", "{name}-frequent-{n}"),
     script:
@@ -42,7 +41,8 @@ rule quantize_kmeans:
         image=image_of,
         code=code(),
     output:
-        png=f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.png",
+        png=report(f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.png", caption=caption("quantize-kmeans"),
+                   category="3 Advanced", subcategory="Colour quantization"),
         npy=f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.npy",
     wildcard_constraints:
         n=r"\d+",
@@ -60,9 +60,12 @@ rule train_perceptron:
     input:
         code=code(),
     output:
-        log_csv=f"{RESULTS}/advanced/perceptron/log.csv",
-        png=f"{RESULTS}/advanced/perceptron/perceptron.png",
-        mp4=f"{RESULTS}/advanced/perceptron/perceptron.mp4",
+        log_csv=report(f"{RESULTS}/advanced/perceptron/log.csv", caption=caption("perceptron-log"),
+                       category="3 Advanced", subcategory="Perceptron"),
+        png=report(f"{RESULTS}/advanced/perceptron/perceptron.png", caption=caption("perceptron"),
+                   category="3 Advanced", subcategory="Perceptron"),
+        mp4=report(f"{RESULTS}/advanced/perceptron/perceptron.mp4", caption=caption("perceptron-video"),
+                   category="3 Advanced", subcategory="Perceptron"),
     params:
         seed=config["seed"],
         perceptron=config["perceptron"],
@@ -72,9 +75,9 @@ rule train_perceptron:
         "../scripts/perceptron.py"
 
 
-ADVANCED = [
+ADVANCED = flat(
     rules.transform_squares.output,
     expand(rules.quantize_frequent.output, name=config["quantize"]["images"], n=config["quantize"]["colors"]),
     expand(rules.quantize_kmeans.output, name=config["quantize"]["images"], n=config["quantize"]["colors"]),
     rules.train_perceptron.output,
-]
+)

@@ -1,4 +1,4 @@
-# Shared by every chapter: where results and logs go, where inputs and code are.
+# Shared by every chapter: where results, logs, inputs, code and captions are.
 
 RESULTS = "results"
 REPO = Path(workflow.basedir)
@@ -20,3 +20,16 @@ def code(*modules):
     (Snakemake tracks the script itself; the modules it imports are ours to declare.)
     """
     return [str(REPO / "workflow" / "scripts" / f"{m}.py") for m in ("pipeline", *modules)]
+
+
+def caption(name):
+    """The report caption of an artefact: workflow/report/<name>.rst (it may quote the run's params)."""
+    return f"../report/{name}.rst"
+
+
+def flat(*items):
+    """All file paths in rule outputs, expand() lists and plain strings, as one flat list."""
+    paths = []
+    for item in items:
+        paths += [item] if isinstance(item, str) else flat(*item)
+    return paths

@@ -5,7 +5,7 @@ rule write_sysinfo:
     input:
         code=code(),
     output:
-        sysinfo=f"{RESULTS}/sysinfo.txt",
+        sysinfo=report(f"{RESULTS}/sysinfo.txt", caption=caption("sysinfo"), category="2 Warmup"),
     log:
         log_of("write_sysinfo", "sysinfo"),
     script:
@@ -17,7 +17,7 @@ rule simulate_diffusion:
         code=code(),
     output:
         npy=f"{RESULTS}/warmup/diffusion.npy",
-        png=f"{RESULTS}/warmup/diffusion.png",
+        png=report(f"{RESULTS}/warmup/diffusion.png", caption=caption("diffusion"), category="2 Warmup"),
     params:
         diffusion=config["diffusion"],
     log:
@@ -31,7 +31,8 @@ rule simulate_automaton:
         code=code(),
     output:
         npy=f"{RESULTS}/warmup/automata/rule-{{rule}}.npy",
-        png=f"{RESULTS}/warmup/automata/rule-{{rule}}.png",
+        png=report(f"{RESULTS}/warmup/automata/rule-{{rule}}.png", caption=caption("automata"), category="2 Warmup",
+                   subcategory="Elementary automata"),
     wildcard_constraints:
         rule=r"\d+",
     params:
@@ -60,17 +61,17 @@ rule answer_warmup:
         npz=rules.sort_records.output.npz,
         code=code("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder", "records", "automata"),
     output:
-        md=f"{RESULTS}/warmup/answers.md",
+        md=report(f"{RESULTS}/warmup/answers.md", caption=caption("answers"), category="2 Warmup"),
     log:
         log_of("answer_warmup", "answers"),
     script:
         "../scripts/answers.py"
 
 
-WARMUP = [
-    rules.write_sysinfo.output,
+WARMUP = flat(
     rules.simulate_diffusion.output,
     expand(rules.simulate_automaton.output, rule=config["automata"]["rules"]),
     rules.sort_records.output,
     rules.answer_warmup.output,
-]
+)
+WARMUP_MEASURED = flat(rules.write_sysinfo.output)

@@ -362,9 +362,9 @@ if __name__ == "__main__":
     if "snakemake" in globals():
         from pipeline import entry, rng
 
-        w = snakemake.wildcards
-        entry(snakemake, lambda: run(
-            snakemake.input.image, snakemake.output.png, int(w.n), snakemake.params.method, snakemake.params.steps,
-            rng(snakemake.params.seed, "quantize", w.name, w.n), snakemake.output.get("npy")))
+        w, p = snakemake.wildcards, snakemake.params
+        stream = rng(p.seed, "quantize", w.name, w.n) if p.method == "kmeans" else None  # the naive method draws nothing
+        entry(snakemake, lambda: run(snakemake.input.image, snakemake.output.png, int(w.n), p.method,
+                                     p.get("steps", 0), stream, snakemake.output.get("npy")))
     else:
         main()

@@ -88,11 +88,10 @@ def sort_by_frequency(data):
 
 
 def save(path, data, sorted):
-    """Save both tables in one compressed .npz (arrays ``data`` and ``sorted``), atomically."""
-    from pipeline import atomic_path
+    """Save both tables in one compressed .npz (arrays ``data`` and ``sorted``), as ``np.savez_compressed`` does."""
+    from pipeline import save_npz
 
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        np.savez_compressed(f, data=data, sorted=sorted)
+    save_npz(path, data=data, sorted=sorted)
 
 
 def load_npz(path):

@@ -1,0 +1,100 @@
+import shutil
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+import verify
+from pipeline import InputError
+
+
+def test_integers_exact_and_one_cell_named():
+    a = np.zeros((5, 7), np.uint8)
+    b = a.copy()
+    b[2, 3] = 1
+    assert verify.compare_arrays(a, a.copy()).ok
+    out = verify.compare_arrays(b, a)
+    assert not out.ok and "1 of 35 elements differ (first at [2, 3])" in out.difference
+
+
+def test_floats_within_tolerance():
+    a = np.linspace(0, 1, 50)
+    assert verify.compare_arrays(a * (1 + 1e-9), a).ok          # a different CPU's last bits
+    out = verify.compare_arrays(a + 1e-4, a)                    # a real change
+    assert not out.ok and "max |diff| 0.0001" in out.difference
+    assert not verify.compare_arrays(a[:-1], a).ok
+
+
+def test_nan_positions_must_match():
+    a = np.array([1.0, np.nan])
+    assert verify.compare_arrays(a, a.copy()).ok
+    assert not verify.compare_arrays(np.array([1.0, 2.0]), a).ok
+
+
+def test_structured_arrays_field_by_field():
+    dt = np.dtype([("lemma", "U10"), ("x", float)])
+    a = np.array([("to", 0.5), ("be", 0.25)], dtype=dt)
+    b = a.copy()
+    b["lemma"][1] = "or"
+    out = verify.compare_arrays(b, a)
+    assert not out.ok and "lemma" in out.difference
+
+
+def test_figure_rms(tmp_path):
+    a = np.full((40, 50, 3), 200, np.uint8)
+    b = a.copy()
+    b[10:20, 10:20] = 0                                        # 100 of 2000 pixels change by 200
+    iio.imwrite(tmp_path / "a.png", a)
+    iio.imwrite(tmp_path / "b.png", b)
+    expected = np.sqrt(100 * 3 * 200 ** 2 / a.size)
+    out = verify.compare_image(tmp_path / "b.png", tmp_path / "a.png", exact=False)
+    assert not out.ok and f"{expected:.3g}" in out.difference
+    c = a.copy()
+    c[0, 0, 0] += 1                                            # one channel off by one: below tolerance
+    iio.imwrite(tmp_path / "c.png", c)
+    assert verify.compare_image(tmp_path / "c.png", tmp_path / "a.png", exact=False).ok
+    assert not verify.compare_image(tmp_path / "c.png", tmp_path / "a.png", exact=True).ok
+
+
+def test_csv_numbers_and_text(tmp_path):
+    (tmp_path / "a.csv").write_text("name,x\nloop,1.0\n")
+    (tmp_path / "b.csv").write_text("name,x\nloop,1.00000001\n")
+    (tmp_path / "c.csv").write_text("name,x\nloops,1.0\n")
+    assert verify.compare_csv(tmp_path / "b.csv", tmp_path / "a.csv").ok
+    assert not verify.compare_csv(tmp_path / "c.csv", tmp_path / "a.csv").ok
+
+
+def make_tree(root, files):
+    for name, array in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        np.save(root / name, array)
+
+
+def test_verify_reports_each_case(tmp_path):
+    results, refs = tmp_path / "results", tmp_path / "refs"
+    make_tree(results, {"a/x.npy": np.arange(3), "a/new.npy": np.arange(2)})
+    make_tree(refs, {"a/x.npy": np.arange(3), "a/gone.npy": np.arange(4)})
+    rows = verify.verify([results / "a/x.npy", results / "a/new.npy"], results, refs)
+    status = {r[0]: r[2] for r in rows}
+    assert status == {"a/x.npy": "ok", "a/new.npy": "NO REFERENCE", "a/gone.npy": "NOT MADE"}
+    text = verify.table(rows)
+    assert "1 of 3 artefacts match" in text and "**NOT MADE**" in text
+
+
+def test_verify_without_references(tmp_path):
+    with pytest.raises(InputError, match="no references in .*accept_references"):
+        verify.verify([], tmp_path / "results", tmp_path / "empty")
+
+
+def test_accept_then_verify_round_trip(tmp_path):
+    results, refs = tmp_path / "results", tmp_path / "refs"
+    make_tree(results, {"x.npy": np.arange(3), "y.npy": np.ones(2)})
+    make_tree(refs, {"old.npy": np.arange(1), "x.npy": np.arange(3) + 1})
+    changes = dict(verify.accept([results / "x.npy", results / "y.npy"], results, refs, {"seed": 1}))
+    assert changes == {"x.npy": "changed", "y.npy": "added", "old.npy": "removed"}
+    assert all(r[2] == "ok" for r in verify.verify([results / "x.npy", results / "y.npy"], results, refs))
+    assert "seed: 1" in (refs / "config.yaml").read_text()
+
+
+def test_config_changes_named():
+    assert verify.config_changes({"d": {"F": 0.06}, "s": 1}, {"d": {"F": 0.05}, "s": 1}) == ["`d.F`: 0.05 -> 0.06"]

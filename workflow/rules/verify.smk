@@ -1,0 +1,70 @@
+# Reproducibility you can check: provenance, comparison with committed references, accepting new ones.
+from provenance import git_commit
+
+REFERENCES = Path(repo_path(config["references"]))
+# Every artefact whose bytes are fixed by the config: timings, sysinfo and provenance are measurements.
+ARTEFACTS = INTRO + WARMUP + ADVANCED
+
+
+def references():
+    """The reference files present now (so that adding or removing one reruns the comparison)."""
+    return sorted(str(p) for p in REFERENCES.rglob("*") if p.is_file()) if REFERENCES.is_dir() else []
+
+
+rule write_provenance:
+    input:
+        code=code("provenance"),
+    output:
+        json=report(f"{RESULTS}/provenance.json", caption=caption("provenance"), category="4 Reproducibility"),
+    params:
+        config=config,
+        commit=git_commit(REPO),
+    log:
+        log_of("write_provenance", "provenance"),
+    script:
+        "../scripts/provenance.py"
+
+
+rule compare_with_references:
+    input:
+        artefacts=ARTEFACTS,
+        references=references(),
+        code=code(),
+    output:
+        md=report(f"{RESULTS}/verify.md", caption=caption("verify"), category="4 Reproducibility"),
+    params:
+        references=str(REFERENCES),
+        config=config,
+    log:
+        log_of("compare_with_references", "verify"),
+    script:
+        "../scripts/verify.py"
+
+
+rule verify:
+    """`snakemake --cores all verify`: regenerate what is out of date, fail unless every artefact matches."""
+    input:
+        md=rules.compare_with_references.output.md,
+        artefacts=ARTEFACTS,
+        code=code(),
+    params:
+        references=str(REFERENCES),
+    log:
+        log_of("verify", "verify"),
+    script:
+        "../scripts/verify.py"
+
+
+rule accept_references:
+    """`snakemake --cores all accept_references`: copy the current artefacts into workflow/references/."""
+    input:
+        md=rules.compare_with_references.output.md,
+        artefacts=ARTEFACTS,
+        code=code(),
+    params:
+        references=str(REFERENCES),
+        config=config,
+    log:
+        log_of("accept_references", "accept"),
+    script:
+        "../scripts/verify.py"
