@@ -11,11 +11,21 @@ def colours(I):
 
 def test_distinct_colors_against_unique():
     I = np.random.default_rng(0).integers(0, 4, size=(30, 20, 3), dtype=np.uint8) * 60
-    colors, counts, inverse = quantize.distinct_colors(I)
+    colors, counts = quantize.distinct_colors(I)
     expected, expected_counts = np.unique(I.reshape(-1, 3), axis=0, return_counts=True)
     np.testing.assert_array_equal(colors, expected)
     np.testing.assert_array_equal(counts, expected_counts)
-    np.testing.assert_array_equal(colors[inverse], I)
+
+
+def test_pack_recolor_round_trip():
+    I = np.random.default_rng(9).integers(0, 256, size=(17, 13, 3), dtype=np.uint8)
+    P = quantize.pack(I)
+    r, g, b = map(int, I[3, 4])
+    assert P[3, 4] == r * 65536 + g * 256 + b
+    present, _ = quantize.count_colors(P)
+    np.testing.assert_array_equal(quantize.recolor(P, present, quantize.unpack(present)), I)
+    inverted = quantize.recolor(P, present, 255 - quantize.unpack(present))
+    np.testing.assert_array_equal(inverted, 255 - I)
 
 
 def test_nearest_against_brute_force():
@@ -77,16 +87,33 @@ def test_kmeans_is_deterministic_for_a_seed():
 def test_weighted_kmeans_equals_kmeans_on_every_pixel():
     """Clustering distinct colours with their counts is the same as clustering every pixel."""
     I = np.random.default_rng(5).integers(0, 6, size=(30, 30, 3), dtype=np.uint8) * 40
-    colors, counts, inverse = quantize.distinct_colors(I)
+    colors, counts = quantize.distinct_colors(I)
     start = quantize.kmeans_plus_plus(colors, counts, 4, rng(0, "w"))
     X = I.reshape(-1, 3).astype(float)
     C = start.copy()
     for _ in range(10):  # plain Lloyd on every pixel, loop per cluster
         labels = np.argmin(((X[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
         C = np.array([X[labels == j].mean(axis=0) if np.any(labels == j) else C[j] for j in range(4)])
-    g = rng(0, "w")
-    centroids, _ = quantize.kmeans(colors, counts, 4, 10, g)
+    centroids, labels = quantize.kmeans(colors, counts, 4, 10, rng(0, "w"))
     np.testing.assert_allclose(centroids, C, atol=1e-9)
+    np.testing.assert_array_equal(labels, quantize.nearest(colors, centroids))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bounded_lloyd_equals_plain_lloyd(seed):
+    """Weighted Lloyd with bincount means equals plain weighted Lloyd written with loops, from the same start."""
+    g = np.random.default_rng(seed)
+    X = g.uniform(0, 255, (3000, 3))
+    w = g.integers(1, 20, 3000).astype(float)
+    C = quantize.kmeans_plus_plus(X, w, 12, rng(seed, "b"))
+    for _ in range(15):
+        labels = quantize.nearest(X, C)
+        mass = np.array([w[labels == j].sum() for j in range(12)])
+        C = np.array([(w[labels == j, None] * X[labels == j]).sum(axis=0) / mass[j] if mass[j] else C[j]
+                      for j in range(12)])
+    centroids, labels = quantize.kmeans(X, w, 12, 15, rng(seed, "b"))
+    np.testing.assert_allclose(centroids, C, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(labels, quantize.nearest(X, centroids))
 
 
 def test_course_kmeans_runs():

@@ -44,7 +44,8 @@ def test_every_rule_writes_its_log(run_small):
     logs = {p.parent.name for p in (workdir / "results/logs").rglob("*.log")}
     assert logs == {"simulate_diffusion", "simulate_automaton", "sort_records", "answer_warmup", "write_sysinfo",
                     "simulate_random_walk", "time_random_walk", "search_subsequence", "time_subsequence",
-                    "transform_squares", "quantize_frequent", "quantize_kmeans", "train_perceptron"}
+                    "transform_squares", "quantize_frequent", "quantize_kmeans", "train_perceptron",
+                    "write_provenance", "compare_with_references"}
 
 
 def test_second_run_does_nothing(run_small):
@@ -52,12 +53,14 @@ def test_second_run_does_nothing(run_small):
     assert planned_jobs(workdir, config) == {}
 
 
-def test_new_automata_rule_runs_only_automata(run_small, tmp_path):
+def test_new_automata_rule_runs_only_automata(run_small):
+    """Besides the automata, only the two jobs that record the whole config (provenance, verify.md) rerun."""
     workdir, config = run_small
+    bookkeeping = {"write_provenance": 1, "compare_with_references": 1}
     changed = small_config(automata={"rules": [30, 90, 110]})
-    assert planned_jobs(workdir, changed) == {"simulate_automaton": 1}
+    assert planned_jobs(workdir, changed) == {"simulate_automaton": 1, **bookkeeping}
     changed = small_config(automata={"steps": 20})
-    assert planned_jobs(workdir, changed) == {"simulate_automaton": 2}
+    assert planned_jobs(workdir, changed) == {"simulate_automaton": 2, **bookkeeping}
 
 
 def test_intro_outputs_hold_what_they_claim(run_small):

@@ -10,20 +10,41 @@ cluster for the means. A photo holds far fewer distinct colours than pixels,
 so here k-means runs on the distinct colours, each weighted by how many
 pixels have it, which gives exactly the same clusters:
 
-1. pack each RGB pixel into one integer r*65536 + g*256 + b and count them
-   with ``np.bincount``: the distinct colours, their counts, and a look-up
-   table from a packed colour to its row;
+1. pack each RGB pixel into one integer r*65536 + g*256 + b, sort them and
+   count the runs: the distinct colours and how many pixels have each;
 2. pick the k starting centroids with weighted k-means++;
 3. each step, assign every distinct colour to its nearest centroid, with
-   distances computed as |x|^2 - 2 x.c + |c|^2 (one matrix product), and
+   distances computed as |x|^2 - 2 x.c + |c|^2 (one matrix product), then
    move each centroid to the weighted mean of its colours (``np.bincount``
    with weights, no loop over clusters);
-4. map every pixel back through the look-up table.
+4. map every pixel to its new colour through one look-up table indexed by
+   the packed colour.
 """
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-CHUNK = 1 << 16  # distinct colours per block of the distance matrix: 65536 x k floats
+CHUNK = 1 << 14  # distinct colours per block of the distance matrix: 16384 x k floats
+PIXELS = 1 << 20  # pixels per block when packing and recolouring
+WORKERS = min(4, os.cpu_count() or 1)  # NumPy releases the GIL in these loops: blocks run on threads
+
+
+def in_blocks(n, block, work):
+    """Call ``work(start, stop)`` on consecutive blocks covering range(n), spread over WORKERS threads.
+
+    Each block writes its own slice of a preallocated output, so the result
+    does not depend on the number of threads or their order.
+    """
+    bounds = [(start, min(start + block, n)) for start in range(0, n, block)]
+    if WORKERS == 1 or len(bounds) == 1:
+        for start, stop in bounds:
+            work(start, stop)
+        return
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for future in [pool.submit(work, start, stop) for start, stop in bounds]:
+            future.result()
 
 
 # -- reading -------------------------------------------------------------------
@@ -103,53 +124,81 @@ def write_png(path, I):
 def pack(I):
     """Return each RGB pixel of I (..., 3) as one integer r*65536 + g*256 + b (uint32)."""
     I = np.asarray(I, dtype=np.uint8)
-    return (I[..., 0].astype(np.uint32) << 16) | (I[..., 1].astype(np.uint32) << 8) | I[..., 2]
+    flat, P = I.reshape(-1, 3), np.empty(I.shape[:-1], dtype=np.uint32)
+    out = P.reshape(-1)
+
+    def work(start, stop):
+        rgb = flat[start:stop].astype(np.uint32)
+        out[start:stop] = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+
+    in_blocks(len(flat), PIXELS, work)
+    return P
 
 
 def unpack(P):
-    """Inverse of :func:`pack`: (m,) integers to (m, 3) uint8 colours."""
-    P = np.asarray(P, dtype=np.uint32)
-    return np.stack([(P >> 16) & 255, (P >> 8) & 255, P & 255], axis=-1).astype(np.uint8)
+    """Inverse of :func:`pack`: integers of any shape to uint8 colours of that shape + (3,)."""
+    P = np.asarray(P, dtype="<u4")  # little-endian bytes: b, g, r, 0
+    return np.ascontiguousarray(P[..., None].view(np.uint8)[..., 2::-1])
 
 
-def distinct_colors(I):
-    """Return the distinct colours of I, their pixel counts, and each pixel's row among them.
-
-    Returns
-    -------
-    colors : ndarray of shape (m, 3), uint8
-        Sorted by packed value.
-    counts : ndarray of shape (m,), int64
-    inverse : ndarray of shape I.shape[:-1], int32 (or int64 for more than 2**31 colours)
-        ``colors[inverse]`` is I.
+def count_colors(P):
+    """Return the distinct packed colours of P (sorted) and how many pixels have each.
 
     Notes
     -----
-    ``np.bincount`` over all 2**24 possible colours (128 MB) is a single pass
-    and much faster than sorting the pixels as ``np.unique`` would.
+    What ``np.unique(P, return_counts=True)`` does, written out: sort the
+    packed colours (NumPy sorts 32-bit integers with SIMD), then each run of
+    equal values is one colour and its length is its count.
+    ``np.bincount(P, minlength=2**24)`` gives the same counts, but its
+    128 MB table costs more than the sort on a fresh process (page faults).
     """
-    P = pack(I)
-    counts = np.bincount(P.ravel(), minlength=1 << 24)
-    present = np.flatnonzero(counts)
-    row = np.zeros(1 << 24, dtype=np.int32)
-    row[present] = np.arange(len(present), dtype=np.int32)
-    return unpack(present), counts[present], row[P]
+    S = np.sort(P, axis=None)
+    starts = np.flatnonzero(np.concatenate(([True], S[1:] != S[:-1])))
+    return S[starts], np.diff(np.append(starts, len(S)))
+
+
+def recolor(P, present, new):
+    """Return the (..., 3) uint8 image in which every pixel of packed colour present[i] becomes new[i].
+
+    One look-up table over all 2**24 packed colours (64 MB), one gather per pixel.
+    """
+    table = np.zeros(1 << 24, dtype=np.uint32)
+    table[present] = pack(new)
+    flat, Q = P.reshape(-1), np.empty(P.shape + (3,), dtype=np.uint8)
+    out = Q.reshape(-1, 3)
+
+    def work(start, stop):
+        out[start:stop] = unpack(table[flat[start:stop]])
+
+    in_blocks(len(flat), PIXELS, work)
+    return Q
+
+
+def distinct_colors(I):
+    """Return the distinct colours of I (m, 3) uint8, sorted, and the number of pixels of each (m,)."""
+    present, counts = count_colors(pack(I))
+    return unpack(present), counts
 
 
 def nearest(X, C):
     """Return, for each row of X (m, 3), the index of the nearest row of C (k, 3) (squared Euclidean).
 
-    Distances are |x|^2 - 2 x.c + |c|^2 (|x|^2 is the same for every c, so it
-    is left out), computed in blocks of CHUNK rows to bound memory; ties go
-    to the lowest index.
+    Distances are |x|^2 - 2 x.c + |c|^2; |x|^2 is the same for every c, so
+    only ``X @ (-2 C.T) + |c|^2`` is computed, one matrix product per block
+    of CHUNK rows (a block of distances stays in cache). Ties go to the
+    lowest index.
     """
     X = np.asarray(X, dtype=np.float64)
     C = np.asarray(C, dtype=np.float64)
-    c2 = (C * C).sum(axis=1)
+    minus_2ct, c2 = -2.0 * C.T, (C * C).sum(axis=1)
     labels = np.empty(len(X), dtype=np.intp)
-    for start in range(0, len(X), CHUNK):
-        block = X[start:start + CHUNK]
-        labels[start:start + CHUNK] = np.argmin(c2 - 2.0 * (block @ C.T), axis=1)
+
+    def work(start, stop):
+        D = X[start:stop] @ minus_2ct
+        D += c2
+        labels[start:stop] = D.argmin(axis=1)
+
+    in_blocks(len(X), CHUNK, work)
     return labels
 
 
@@ -170,9 +219,11 @@ def quantize_frequent(I, n):
     Q : ndarray like I
     palette : ndarray of shape (min(n, m), 3), uint8
     """
-    colors, counts, inverse = distinct_colors(I)
+    P = pack(I)
+    present, counts = count_colors(P)
+    colors = unpack(present)
     palette = most_frequent(colors, counts, n)
-    return palette[nearest(colors, palette)][inverse], palette
+    return recolor(P, present, palette[nearest(colors, palette)]), palette
 
 
 # -- k-means ---------------------------------------------------------------------
@@ -189,8 +240,22 @@ def kmeans_plus_plus(X, weights, k, rng):
     X = np.asarray(X, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64)
     trials = 2 + int(np.log(k))
+    x2, minus_2xt = (X * X).sum(axis=1), np.ascontiguousarray(-2.0 * X.T)
+
+    def squared_distances(points):  # (len(points), m), as |x|^2 - 2 x.c + |c|^2 (clipped: rounding can go below 0)
+        D, p2 = np.empty((len(points), len(X))), (points * points).sum(axis=1)[:, None]
+
+        def work(start, stop):
+            block = np.matmul(points, minus_2xt[:, start:stop], out=D[:, start:stop])
+            block += x2[start:stop]
+            block += p2
+            np.maximum(block, 0.0, out=block)
+
+        in_blocks(len(X), 4 * CHUNK, work)
+        return D
+
     centers = [X[rng.choice(len(X), p=weights / weights.sum())]]
-    closest = ((X - centers[0]) ** 2).sum(axis=1)
+    closest = squared_distances(centers[0][None])[0]
     for _ in range(1, k):
         potential = weights * closest
         total = potential.sum()
@@ -198,7 +263,7 @@ def kmeans_plus_plus(X, weights, k, rng):
             break
         candidates = np.searchsorted(np.cumsum(potential), rng.random(trials) * total)
         candidates = np.minimum(candidates, len(X) - 1)
-        distances = ((X[None, :, :] - X[candidates][:, None, :]) ** 2).sum(axis=2)
+        distances = squared_distances(X[candidates])
         options = np.minimum(closest, distances)
         best = np.argmin(options @ weights)
         centers.append(X[candidates[best]])
@@ -224,22 +289,29 @@ def kmeans(X, weights, k, steps, rng):
     -------
     centroids : ndarray of shape (k', d), float64, k' <= k
     labels : ndarray of shape (m,)
+        The nearest centroid of each row.
+
+    Notes
+    -----
+    Each step assigns every row to its nearest centroid (:func:`nearest`)
+    and moves each centroid to the weighted mean of its rows with
+    ``np.bincount`` and weights: no loop over clusters.
     """
     X = np.asarray(X, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64)
-    centroids = kmeans_plus_plus(X, weights, min(k, len(X)), rng)
+    C = kmeans_plus_plus(X, weights, min(k, len(X)), rng)
+    weighted = [np.ascontiguousarray(weights * X[:, d]) for d in range(X.shape[1])]
     for _ in range(steps):
-        labels = nearest(X, centroids)
-        mass = np.bincount(labels, weights=weights, minlength=len(centroids))
-        sums = np.stack([np.bincount(labels, weights=weights * X[:, d], minlength=len(centroids))
-                         for d in range(X.shape[1])], axis=1)
-        moved = centroids.copy()
+        labels = nearest(X, C)
+        mass = np.bincount(labels, weights=weights, minlength=len(C))
+        moved = C.copy()
         filled = mass > 0  # an empty cluster keeps its centroid
-        moved[filled] = sums[filled] / mass[filled, None]
-        if np.array_equal(moved, centroids):
+        for d, w in enumerate(weighted):
+            moved[filled, d] = np.bincount(labels, weights=w, minlength=len(C))[filled] / mass[filled]
+        if np.array_equal(moved, C):
             break
-        centroids = moved
-    return centroids, nearest(X, centroids)
+        C = moved
+    return C, nearest(X, C)
 
 
 def quantize_kmeans(I, n, steps, rng):
@@ -253,11 +325,12 @@ def quantize_kmeans(I, n, steps, rng):
         The distinct colours of Q, sorted: centroids are rounded to 8 bits,
         and two that round to the same colour count once.
     """
-    colors, counts, inverse = distinct_colors(I)
-    centroids, labels = kmeans(colors, counts, n, steps, rng)
+    P = pack(I)
+    present, counts = count_colors(P)
+    centroids, labels = kmeans(unpack(present), counts, n, steps, rng)
     rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
     palette, index = np.unique(rounded, axis=0, return_inverse=True)
-    return palette[index[labels]][inverse], palette
+    return recolor(P, present, palette[index[labels]]), palette
 
 
 def kmeans_course(data, k, steps, rng):
@@ -308,7 +381,7 @@ def run(source, output, n, method, steps, rng, palette_path=None):
     for note in notes:
         log.info("note: %s: %s", source, note)
     Q, palette = quantize(I, n, method, steps, rng)
-    m = len(distinct_colors(I)[0])
+    m = len(count_colors(pack(I))[0])
     if m < n:
         log.info("note: %s has %d distinct colours, fewer than the %d asked for", source, m, n)
     log.info("%s: %dx%d, %d colours -> %d (%s), mean squared error %.2f",
