@@ -35,6 +35,7 @@ include: "workflow/rules/intro.smk"
 include: "workflow/rules/warmup.smk"
 include: "workflow/rules/advanced.smk"
 include: "workflow/rules/verify.smk"
+include: "workflow/rules/benchmarks.smk"
 
 
 rule all:

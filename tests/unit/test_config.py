@@ -30,7 +30,8 @@ def test_schema_defaults_equal_config_yaml():
     for section, spec in SCHEMA["properties"].items():
         if "properties" in spec:
             for key, sub in spec["properties"].items():
-                assert sub["default"] == CONFIG[section][key], f"{section}.{key}"
+                expected = sub["default"] if "default" in sub else {k: v["default"] for k, v in sub["properties"].items()}
+                assert expected == CONFIG[section][key], f"{section}.{key}"
         else:
             assert spec["default"] == CONFIG[section], section
     assert set(SCHEMA["properties"]) == set(CONFIG) == set(SCHEMA["required"])

@@ -99,13 +99,17 @@ def read_image(path):
 
     try:
         I = iio.imread(path, index=0, plugin="pillow")
+        mode = iio.immeta(path, index=0, plugin="pillow").get("mode")
     except FileNotFoundError:
         raise InputError(f"{path}: no such image file") from None
     except Exception as error:  # imageio and Pillow raise many types for unreadable files
         raise InputError(f"{path}: cannot be read as an image ({type(error).__name__}: {error})") from None
     if getattr(I, "ndim", 0) not in (2, 3):
         raise InputError(f"{path}: cannot be read as a still image (array of shape {np.shape(I)})")
-    return as_rgb8(I, source=str(path))
+    I, notes = as_rgb8(I, source=str(path))
+    if mode in ("P", "PA"):
+        notes.insert(0, "palette image: its palette applied, giving RGB")
+    return I, notes
 
 
 def write_png(path, I):
@@ -180,25 +184,29 @@ def distinct_colors(I):
     return unpack(present), counts
 
 
-def nearest(X, C):
+def augment(X):
+    """Return [X | 1], shape (m, d + 1), float64: with it one matrix product gives the distances below."""
+    X = np.asarray(X, dtype=np.float64)
+    return np.hstack([X, np.ones((len(X), 1))])
+
+
+def nearest(X, C, augmented=None):
     """Return, for each row of X (m, 3), the index of the nearest row of C (k, 3) (squared Euclidean).
 
-    Distances are |x|^2 - 2 x.c + |c|^2; |x|^2 is the same for every c, so
-    only ``X @ (-2 C.T) + |c|^2`` is computed, one matrix product per block
-    of CHUNK rows (a block of distances stays in cache). Ties go to the
-    lowest index.
+    Distances are |x|^2 - 2 x.c + |c|^2; |x|^2 is the same for every c, so it
+    is left out, and ``[x | 1] @ [-2 C.T ; |c|^2]`` gives the rest in one
+    matrix product per block of CHUNK rows (a block stays in cache). Ties go
+    to the lowest index. Pass ``augmented=augment(X)`` to reuse it across calls.
     """
-    X = np.asarray(X, dtype=np.float64)
+    Xa = augment(X) if augmented is None else augmented
     C = np.asarray(C, dtype=np.float64)
-    minus_2ct, c2 = -2.0 * C.T, (C * C).sum(axis=1)
-    labels = np.empty(len(X), dtype=np.intp)
+    A = np.vstack([-2.0 * C.T, (C * C).sum(axis=1)])
+    labels = np.empty(len(Xa), dtype=np.intp)
 
     def work(start, stop):
-        D = X[start:stop] @ minus_2ct
-        D += c2
-        labels[start:stop] = D.argmin(axis=1)
+        labels[start:stop] = (Xa[start:stop] @ A).argmin(axis=1)
 
-    in_blocks(len(X), CHUNK, work)
+    in_blocks(len(Xa), CHUNK, work)
     return labels
 
 
@@ -241,37 +249,40 @@ def kmeans_plus_plus(X, weights, k, rng):
     weights = np.asarray(weights, dtype=np.float64)
     trials = 2 + int(np.log(k))
     x2, minus_2xt = (X * X).sum(axis=1), np.ascontiguousarray(-2.0 * X.T)
+    block = 4 * CHUNK
 
-    def squared_distances(points):  # (len(points), m), as |x|^2 - 2 x.c + |c|^2 (clipped: rounding can go below 0)
+    def closer(points, closest):
+        """Squared distances to the nearest of (closest, each point): (len(points), m), and their weighted sums."""
         D, p2 = np.empty((len(points), len(X))), (points * points).sum(axis=1)[:, None]
+        partial = np.zeros((-(-len(X) // block), len(points)))
 
-        def work(start, stop):
-            block = np.matmul(points, minus_2xt[:, start:stop], out=D[:, start:stop])
-            block += x2[start:stop]
-            block += p2
-            np.maximum(block, 0.0, out=block)
+        def work(start, stop):  # |x|^2 - 2 x.c + |c|^2, clipped at 0 (rounding), then the minimum with closest
+            part = np.matmul(points, minus_2xt[:, start:stop], out=D[:, start:stop])
+            part += x2[start:stop]
+            part += p2
+            np.maximum(part, 0.0, out=part)
+            if closest is not None:
+                np.minimum(part, closest[start:stop], out=part)
+            partial[start // block] = part @ weights[start:stop]
 
-        in_blocks(len(X), 4 * CHUNK, work)
-        return D
+        in_blocks(len(X), block, work)
+        return D, partial.sum(axis=0)
 
     centers = [X[rng.choice(len(X), p=weights / weights.sum())]]
-    closest = squared_distances(centers[0][None])[0]
+    closest = closer(centers[0][None], None)[0][0]
     for _ in range(1, k):
-        potential = weights * closest
-        total = potential.sum()
-        if total <= 0:  # every colour already is a centroid
+        potential = np.cumsum(weights * closest)
+        if potential[-1] <= 0:  # every colour already is a centroid
             break
-        candidates = np.searchsorted(np.cumsum(potential), rng.random(trials) * total)
-        candidates = np.minimum(candidates, len(X) - 1)
-        distances = squared_distances(X[candidates])
-        options = np.minimum(closest, distances)
-        best = np.argmin(options @ weights)
+        candidates = np.minimum(np.searchsorted(potential, rng.random(trials) * potential[-1]), len(X) - 1)
+        options, totals = closer(X[candidates], closest)
+        best = np.argmin(totals)
         centers.append(X[candidates[best]])
         closest = options[best]
     return np.array(centers)
 
 
-def kmeans(X, weights, k, steps, rng):
+def kmeans(X, weights, k, steps, rng, init=None):
     """Weighted k-means (Lloyd) on the rows of X.
 
     Parameters
@@ -284,6 +295,8 @@ def kmeans(X, weights, k, steps, rng):
     steps : int
         Lloyd iterations (fewer if the centroids stop moving).
     rng : numpy.random.Generator
+    init : ndarray of shape (k, d), optional
+        Starting centroids instead of k-means++ (for comparing with another implementation).
 
     Returns
     -------
@@ -299,10 +312,11 @@ def kmeans(X, weights, k, steps, rng):
     """
     X = np.asarray(X, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64)
-    C = kmeans_plus_plus(X, weights, min(k, len(X)), rng)
+    C = kmeans_plus_plus(X, weights, min(k, len(X)), rng) if init is None else np.array(init, dtype=np.float64)
     weighted = [np.ascontiguousarray(weights * X[:, d]) for d in range(X.shape[1])]
+    Xa = augment(X)
     for _ in range(steps):
-        labels = nearest(X, C)
+        labels = nearest(X, C, Xa)
         mass = np.bincount(labels, weights=weights, minlength=len(C))
         moved = C.copy()
         filled = mass > 0  # an empty cluster keeps its centroid
@@ -311,7 +325,7 @@ def kmeans(X, weights, k, steps, rng):
         if np.array_equal(moved, C):
             break
         C = moved
-    return C, nearest(X, C)
+    return C, nearest(X, C, Xa)
 
 
 def quantize_kmeans(I, n, steps, rng):
@@ -333,16 +347,17 @@ def quantize_kmeans(I, n, steps, rng):
     return recolor(P, present, palette[index[labels]]), palette
 
 
-def kmeans_course(data, k, steps, rng):
+def kmeans_course(data, k, steps, rng, init=None):
     """The course's k-means (Gareth Rees' code): cdist over every pixel, a loop over clusters.
 
-    Kept as the baseline of the benchmarks. Forgy start: k distinct pixels
-    drawn at random. Returns (centroids, labels of every row of data).
+    Kept as the baseline of the benchmarks. Forgy start (k pixels drawn at
+    random) unless ``init`` gives the starting centroids. Returns
+    (centroids, labels of every row of data).
     """
     import scipy.spatial
 
     data = np.asarray(data, dtype=np.float64)
-    centroids = data[rng.choice(len(data), k, replace=False)]
+    centroids = data[rng.choice(len(data), k, replace=False)] if init is None else np.array(init, dtype=np.float64)
     for _ in range(max(steps, 1)):
         clusters = np.argmin(scipy.spatial.distance.cdist(centroids, data, "sqeuclidean"), axis=0)
         new = np.empty_like(centroids)

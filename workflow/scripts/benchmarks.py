@@ -1,0 +1,228 @@
+"""Every slow-versus-fast pair of the course, measured side by side in one run.
+
+Each pair is first checked to give the same answer, then timed (median and
+min of ``repeats`` runs). The quantization pair also reports the mean squared
+error and the peak memory of each method, and adds scikit-learn's KMeans and
+Pillow's median cut where they are installed (skipped with a note where not).
+"""
+
+import numpy as np
+
+import automata
+import diffusion
+import geometry
+import quantize
+import random_walk
+import subsequence
+from tools import timeit
+
+
+def row(exercise, implementation, size, result=None, baseline=None, **extra):
+    """One line of benchmarks.csv; ``result`` is tools.timeit's dict, ``baseline`` the slow one's."""
+    line = {"exercise": exercise, "implementation": implementation, "size": size,
+            "repeats": result["repeats"] if result else 0,
+            "median_s": result["median"] if result else "", "min_s": result["min"] if result else "",
+            "speedup": baseline["median"] / result["median"] if result and baseline else "",
+            "mse": "", "peak_mb": "", "note": ""}
+    line.update(extra)
+    return line
+
+
+def pair(exercise, slow, fast, repeats, same):
+    """Time ``slow`` and ``fast`` (functions of no argument) after checking ``same(slow(), fast())``."""
+    if not same(slow(), fast()):
+        raise AssertionError(f"{exercise}: the two implementations disagree, not timing them")
+    t_slow, t_fast = timeit(slow, repeats=repeats), timeit(fast, repeats=repeats)
+    return t_slow, t_fast
+
+
+def bench_random_walk(n, repeats, make_rng):
+    walks = [np.asarray(f(n, make_rng())) for f in random_walk.IMPLEMENTATIONS.values()]
+    if not all(np.array_equal(w, walks[0]) for w in walks):
+        raise AssertionError("random walk: the three implementations disagree")
+    return [row("random walk", r["implementation"], f"n={n}", {"repeats": r["repeats"], "median": r["median_s"],
+                "min": r["min_s"]}, speedup=r["speedup_vs_loop"])
+            for r in random_walk.timings(n, make_rng(), repeats)]
+
+
+def bench_subsequence(length, alphabet, sub, repeats, rng):
+    seq = subsequence.random_sequence(length, alphabet, rng)
+    seq_list = seq.tolist()
+    slow, fast = pair("subsequence", lambda: subsequence.find_python(seq_list, sub),
+                      lambda: subsequence.find_numpy(seq, sub).tolist(), repeats, lambda a, b: a == b)
+    return [row("subsequence", "python", f"length={length}", slow, slow),
+            row("subsequence", "numpy", f"length={length}", fast, slow)]
+
+
+def bench_geometry(squares, repeats):
+    S = geometry.squares(squares, 0.1, (1, 0))
+    slow, fast = pair("geometry", lambda: geometry.transform_loop(S), lambda: geometry.transform(S),
+                      repeats, lambda a, b: np.allclose(a, b, rtol=0, atol=1e-12))
+    return [row("geometry", "double loop", f"squares={squares}", slow, slow),
+            row("geometry", "einsum", f"squares={squares}", fast, slow)]
+
+
+def bench_automata(steps, width, repeats):
+    start = automata.initial_state(steps, width)
+    slow, fast = pair("automata", lambda: automata.evolve_python(start.copy(), 30),
+                      lambda: automata.evolve(start.copy(), 30), repeats, np.array_equal)
+    size = f"{steps}x{width}"
+    return [row("rule 30", "cell at a time", size, slow, slow), row("rule 30", "row at a time", size, fast, slow)]
+
+
+def bench_diffusion(steps, size, repeats):
+    start = diffusion.initial_state(steps, size, 1.5, 10, 5)
+    slow, fast = pair("diffusion", lambda: diffusion.diffuse_python(start.copy(), 0.05),
+                      lambda: diffusion.diffuse(start.copy(), 0.05), repeats, np.array_equal)
+    shape = f"{steps}x{size}"
+    return [row("heat equation", "python loop", shape, slow, slow), row("heat equation", "strided view", shape, fast, slow)]
+
+
+def scaled(I, width, height):
+    """The photo scaled bilinearly to width x height (scipy.ndimage.zoom, order 1)."""
+    import scipy.ndimage
+
+    zoomed = scipy.ndimage.zoom(I.astype(np.float32), (height / I.shape[0], width / I.shape[1], 1), order=1)
+    return np.clip(np.rint(zoomed), 0, 255).astype(np.uint8)
+
+
+def peak_memory_mb(function):
+    """Peak memory (MB) that NumPy allocates while ``function()`` runs (tracemalloc sees NumPy's buffers)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
+    """Course k-means against ours on a smaller copy; ours, scikit-learn and Pillow on the full size."""
+    rows = []
+    # 1. the pair, from the same starting centroids, so both must reach the same centroids
+    small = scaled(photo, *course_size)
+    pixels = small.reshape(-1, 3)
+    colors_, counts = quantize.distinct_colors(small)
+    start = quantize.kmeans_plus_plus(colors_, counts, colors, make_rng())
+    theirs, _ = quantize.kmeans_course(pixels, colors, steps, None, init=start)
+    ours, _ = quantize.kmeans(colors_, counts, colors, steps, None, init=start)
+    if not np.allclose(theirs, ours, rtol=0, atol=1e-6):
+        raise AssertionError(f"k-means: the course's and ours disagree from the same start: {theirs} != {ours}")
+    label = f"{course_size[0]}x{course_size[1]}, k={colors}, {steps} steps"
+    slow = timeit(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start), repeats=repeats)
+    fast = timeit(lambda: quantize.quantize_kmeans(small, colors, steps, make_rng()), repeats=repeats)
+    rows += [row("k-means quantization", "course (cdist, loop per cluster)", label, slow, slow,
+                 peak_mb=f"{peak_memory_mb(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start)):.0f}"),
+             row("k-means quantization", "ours (weighted distinct colours)", label, fast, slow)]
+
+    # 2. at full size: ours, and the optional libraries
+    big = scaled(photo, *size)
+    label = f"{size[0]}x{size[1]}, k={colors}, {steps} steps"
+    ours_time = timeit(lambda: quantize.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)
+    Q, _ = quantize.quantize_kmeans(big, colors, steps, make_rng())
+    distinct = len(quantize.count_colors(quantize.pack(big))[0])
+    rows.append(row("k-means at scale", "ours (weighted distinct colours)", label, ours_time, ours_time,
+                    mse=f"{quantize.mse(big, Q):.3f}",
+                    peak_mb=f"{peak_memory_mb(lambda: quantize.quantize_kmeans(big, colors, steps, make_rng())):.0f}",
+                    note=f"{distinct} distinct colours"))
+    try:
+        from sklearn.cluster import KMeans
+    except ImportError:
+        rows.append(row("k-means at scale", "scikit-learn KMeans", label, note="skipped: scikit-learn not installed"))
+    else:
+        import os
+
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+        pixels = big.reshape(-1, 3).astype(np.float64)
+
+        def fit():  # with every core, as ours uses them (the pipeline sets one BLAS/OpenMP thread per job)
+            with threadpool_limits(limits=os.cpu_count()):
+                model = KMeans(colors, init="k-means++", n_init=1, max_iter=steps, tol=0.0, algorithm="lloyd",
+                               random_state=int(make_rng().integers(2**31)))
+                return model.fit(pixels)
+
+        model = fit()
+        Q = np.clip(np.rint(model.cluster_centers_), 0, 255).astype(np.uint8)[model.labels_].reshape(big.shape)
+        rows.append(row("k-means at scale", "scikit-learn KMeans (k-means++, n_init=1)", label,
+                        timeit(fit, repeats=repeats), ours_time, mse=f"{quantize.mse(big, Q):.3f}"))
+    try:
+        from PIL import Image
+    except ImportError:
+        rows.append(row("k-means at scale", "Pillow median cut", label, note="skipped: Pillow not installed"))
+    else:
+        image = Image.fromarray(big)
+
+        def median_cut():
+            return np.asarray(image.quantize(colors, method=Image.Quantize.MEDIANCUT).convert("RGB"))
+
+        rows.append(row("k-means at scale", "Pillow median cut", label, timeit(median_cut, repeats=repeats), ours_time,
+                        mse=f"{quantize.mse(big, median_cut()):.3f}", note="not k-means: a different method"))
+    return rows
+
+
+def run_all(config, seed, photo):
+    """Every pair, in the course's order; returns the rows of benchmarks.csv."""
+    from pipeline import log, rng
+
+    b = config
+    rows = []
+    for name, make in [
+        ("random walk", lambda: bench_random_walk(b["random_walk"], b["repeats"], lambda: rng(seed, "bench", "walk"))),
+        ("subsequence", lambda: bench_subsequence(b["subsequence"], b["alphabet"], b["sub"], b["repeats"],
+                                                  rng(seed, "bench", "subsequence"))),
+        ("heat equation", lambda: bench_diffusion(*b["diffusion"], b["repeats"])),
+        ("rule 30", lambda: bench_automata(*b["automata"], b["repeats"])),
+        ("geometry", lambda: bench_geometry(b["squares"], b["repeats"])),
+        ("quantization", lambda: bench_quantize(photo, b["quantize"]["size"], b["quantize"]["course_size"],
+                                                b["quantize"]["colors"], b["quantize"]["steps"], b["repeats"],
+                                                lambda: rng(seed, "bench", "quantize"))),
+    ]:
+        new = make()
+        for r in new:
+            log.info("%-22s %-42s %-28s median %-10s %s", r["exercise"], r["implementation"], r["size"],
+                     f"{r['median_s']:.3g} s" if r["median_s"] != "" else "-",
+                     f"{r['speedup']:.1f}x" if r["speedup"] != "" else r["note"])
+        rows += new
+    return rows
+
+
+def plot(rows):
+    """Speed-up of each fast implementation over its slow partner, on a log axis."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [r for r in rows if r["speedup"] not in ("", 1.0)]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(shown) + 1.2))
+    labels = [f"{r['exercise']}: {r['implementation']}" for r in shown]
+    speedups = [r["speedup"] for r in shown]
+    ax.barh(range(len(shown)), speedups, color=["tab:blue" if s >= 1 else "tab:red" for s in speedups])
+    ax.set_xscale("log")
+    ax.axvline(1, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(shown)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("times faster than the first implementation of its exercise (log scale)")
+    ax.spines[["top", "right"]].set_visible(False)
+    for y, s in enumerate(speedups):
+        ax.text(s, y, f" {s:.3g}x", va="center", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, save_csv, save_figure
+    from quantize import read_image
+
+    def main():
+        config = dict(snakemake.params.benchmarks)
+        config.update(alphabet=snakemake.params.subsequence["alphabet"], sub=snakemake.params.subsequence["sub"])
+        photo, _ = read_image(snakemake.input.photo)
+        rows = run_all(config, snakemake.params.seed, photo)
+        save_csv(snakemake.output.csv, rows)
+        save_figure(plot(rows), snakemake.output.png)
+
+    entry(snakemake, main)
