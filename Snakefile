@@ -5,16 +5,26 @@ import sys
 from pathlib import Path
 
 # One BLAS thread in every job: results must not depend on how a sum is split across threads
-# (and 2 cores are better spent on 2 jobs).
+# (and 2 cores are better spent on 2 jobs). No bytecode written into the checkout: it may be read-only.
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+sys.dont_write_bytecode = True
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
-from pipeline import InputError, check_config
+from pipeline import InputError, check_config, read_yaml
 
 # config.yaml beside this file; `--configfile other.yaml` is merged on top of it
-# (add `--replace-workflow-config` to use other.yaml alone).
-configfile: Path(workflow.basedir) / "config.yaml"
+# (add `--replace-workflow-config` to use other.yaml alone). Read once first for a clear
+# message (file, line, column) on a YAML syntax error or an empty file.
+CONFIG_YAML = Path(workflow.basedir) / "config.yaml"
+try:
+    read_yaml(CONFIG_YAML)
+except InputError as error:
+    raise WorkflowError(str(error)) from None
+
+
+configfile: CONFIG_YAML
 
 
 report: "workflow/report/workflow.rst"

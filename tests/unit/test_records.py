@@ -73,3 +73,9 @@ def test_load_not_utf8(tmp_path):
     path.write_bytes(b"1 a 2 0.5\n2 caf\xe9 3 0.5\n")
     with pytest.raises(InputError, match=r"data.txt, line 2: byte 0xe9 is not UTF-8"):
         records.load(path)
+
+
+def test_npz_with_pickled_objects_is_refused(tmp_path):
+    np.savez(tmp_path / "evil.npz", data=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        records.load_npz(tmp_path / "evil.npz")

@@ -67,6 +67,8 @@ def atomic_path(path):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.tmp{path.suffix}"):  # left by a writer that was killed
+        stale.unlink(missing_ok=True)
     # same folder (so the rename is atomic), same suffix (writers pick the format by it), usual permissions
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
     try:
@@ -201,6 +203,29 @@ def config_errors(config, schema):
         else:
             lines.append(f"{key or 'the top level'} = {error.instance!r} is not allowed: {_allowed(error)}")
     return lines
+
+
+def read_yaml(path):
+    """Read a YAML mapping; a syntax error or an empty file is an InputError naming the file, line and column."""
+    import yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: byte {error.start} is not UTF-8 text") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise InputError(f"{path}, line {mark.line + 1}, column {mark.column + 1}: YAML syntax error: "
+                         f"{error.problem or error.context}") from None
+    if data is None:
+        raise InputError(f"{path}: the file is empty; it must hold the course's parameters "
+                         "(see config.yaml in the repository: git show HEAD:config.yaml)")
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of keys at the top level, got {type(data).__name__}")
+    return data
 
 
 def check_config(config, schema_path, source="config.yaml"):
