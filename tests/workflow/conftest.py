@@ -22,7 +22,7 @@ def small_config(**changes):
     config["random_walk"]["n"] = 200
     config["subsequence"].update(length=500, checks=20)
     config["diffusion"].update(steps=12, size=30)
-    config["automata"].update(rules=[30, 90], steps=16, width=33)
+    config["automata"].update(rules=[90], steps=16, width=33)
     config["geometry"]["squares"] = 8
     config["quantize"].update(colors=[4], steps=5)
     config["perceptron"].update(samples=40, iterations=200, frames=5)

@@ -32,15 +32,13 @@ def test_missing_data_file_is_named(tmp_path):
     assert outputs(tmp_path / "run") == []
 
 
+# Every kind of bad value is checked by the unit tests of the schema; these show the run stops on them.
 @pytest.mark.parametrize("section,values,message", [
-    ("diffusion", {"Fo": 0.1}, "unknown key 'diffusion.Fo'"),
-    ("automata", {"steps": "many"}, "automata.steps = 'many' is not allowed: must be of type integer"),
-    ("automata", {"rules": [300]}, "automata.rules.0 = 300 is not allowed: must be at most 255"),
-    ("diffusion", {"F": 0.6}, "diffusion.F = 0.6 is not allowed: must be at most 0.5"),
+    ("diffusion", {"Fo": 0.1, "F": 0.6}, "unknown key 'diffusion.Fo'"),
 ])
 def test_bad_config_stops_before_any_job(tmp_path, section, values, message):
     result = snakemake(tmp_path / "run", small_config(**{section: values}), check=False)
     assert result.returncode != 0
     assert "invalid configuration in" in result.stderr and "test-config.yaml" in result.stderr
-    assert message in result.stderr
+    assert message in result.stderr and "diffusion.F = 0.6 is not allowed: must be at most 0.5" in result.stderr
     assert outputs(tmp_path / "run") == []
