@@ -58,3 +58,11 @@ def test_edges_stay_zero_and_dtype():
 def test_rule_out_of_range():
     with pytest.raises(ValueError, match="0..255, got 256"):
         automata.rule_table(256)
+
+
+def test_gallery_has_one_labelled_thumbnail_per_rule():
+    rules = [30, 90, 110, 0, 255]
+    fig = automata.gallery({rule: run(rule, 8, 17) for rule in rules})
+    assert [ax.get_title() for ax in fig.axes] == [f"Rule {rule}" for rule in rules]
+    for ax, rule in zip(fig.axes, rules):
+        np.testing.assert_array_equal(ax.images[0].get_array(), run(rule, 8, 17))

@@ -38,6 +38,7 @@ def test_warmup_outputs_hold_what_they_claim(run_small):
     assert "Numpy:" in (res / "sysinfo.txt").read_text()
     for png in [res / "warmup/diffusion.png", *(res / "warmup/automata").glob("*.png")]:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (res / "warmup/automata/gallery.png").exists()
 
 
 def test_every_rule_writes_its_log(run_small):
@@ -46,7 +47,7 @@ def test_every_rule_writes_its_log(run_small):
     assert logs == {"simulate_diffusion", "simulate_automaton", "sort_records", "answer_warmup", "write_sysinfo",
                     "simulate_random_walk", "time_random_walk", "search_subsequence", "time_subsequence",
                     "transform_squares", "quantize_frequent", "quantize_kmeans", "train_perceptron",
-                    "write_provenance", "compare_with_references"}
+                    "write_provenance", "compare_with_references", "draw_automata_gallery"}
 
 
 def test_new_automata_rule_runs_only_automata(run_small):
@@ -54,7 +55,7 @@ def test_new_automata_rule_runs_only_automata(run_small):
     workdir, config = run_small
     bookkeeping = {"write_provenance": 1, "compare_with_references": 1}
     changed = small_config(automata={"rules": [90, 110]})
-    assert planned_jobs(workdir, changed) == {"simulate_automaton": 1, **bookkeeping}
+    assert planned_jobs(workdir, changed) == {"simulate_automaton": 1, "draw_automata_gallery": 1, **bookkeeping}
 
 
 def test_intro_outputs_hold_what_they_claim(run_small):
@@ -202,7 +203,9 @@ def test_verify_catches_one_cell_and_names_it(run_small, tmp_path):
     finally:
         path.write_bytes(original)
     assert result.returncode != 0
-    assert "1 artefact(s) differ" in result.stderr
+    assert "artefact(s) differ" in result.stderr  # the array, and the gallery redrawn from it
     assert "warmup/automata/rule-90.npy | exact | **DIFFERENT** | 1 of" in result.stderr
-    report = (workdir / "results/verify.md").read_text()
-    assert "**DIFFERENT**" in report and report.count("| ok |") == report.count("\n| ") - 2
+    rows = [line.split(" | ") for line in (workdir / "results/verify.md").read_text().splitlines()
+            if line.startswith("| ") and not line.startswith(("| artefact", "|---"))]
+    different = {row[0].lstrip("| ") for row in rows if row[2] != "ok"}
+    assert different == {"warmup/automata/rule-90.npy", "warmup/automata/gallery.png"}  # the gallery shows that array

@@ -43,6 +43,21 @@ rule simulate_automaton:
         "../scripts/automata.py"
 
 
+rule draw_automata_gallery:
+    input:
+        npy=expand(rules.simulate_automaton.output.npy, rule=config["automata"]["rules"]),
+        code=code(),
+    output:
+        png=report(f"{RESULTS}/warmup/automata/gallery.png", caption=caption("automata-gallery"), category="2 Warmup",
+                   subcategory="Elementary automata"),
+    params:
+        rules=config["automata"]["rules"],
+    log:
+        log_of("draw_automata_gallery", "gallery"),
+    script:
+        "../scripts/automata.py"
+
+
 rule sort_records:
     input:
         data=repo_path(config["records"]["data"]),
@@ -71,6 +86,7 @@ rule answer_warmup:
 WARMUP = flat(
     rules.simulate_diffusion.output,
     expand(rules.simulate_automaton.output, rule=config["automata"]["rules"]),
+    rules.draw_automata_gallery.output,
     rules.sort_records.output,
     rules.answer_warmup.output,
 )

@@ -63,13 +63,45 @@ def plot(Z):
     return fig
 
 
+def gallery(automata):
+    """Return one figure with every automaton as a small thumbnail in a grid, labelled with its rule.
+
+    Parameters
+    ----------
+    automata : dict of int to ndarray
+        Rule number -> its (steps, width) array, drawn in this order.
+    """
+    import math
+
+    from pipeline import figure
+
+    columns = min(len(automata), 16)
+    rows = math.ceil(len(automata) / columns)
+    fig, _ = figure((1.2 * columns, 0.8 * rows + 0.2))
+    fig.clear()
+    for i, (rule, Z) in enumerate(automata.items()):
+        ax = fig.add_subplot(rows, columns, i + 1, frameon=False)
+        ax.imshow(Z, vmin=0, vmax=1, cmap="gray_r", interpolation="nearest", aspect="auto")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"Rule {rule}", fontsize=7, pad=2)
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
 if __name__ == "__main__" and "snakemake" in globals():
+    import numpy as np
+
     from pipeline import entry, save_figure, save_npy
 
-    def main():
+    def simulate():
         p = snakemake.params.automata
         Z = evolve(initial_state(p["steps"], p["width"]), int(snakemake.wildcards.rule))
         save_npy(snakemake.output.npy, Z)
         save_figure(plot(Z), snakemake.output.png)
 
-    entry(snakemake, main)
+    def draw_gallery():
+        automata = {rule: np.load(path, allow_pickle=False) for rule, path in zip(snakemake.params.rules, snakemake.input.npy)}
+        save_figure(gallery(automata), snakemake.output.png, dpi=100)
+
+    entry(snakemake, draw_gallery if snakemake.rule == "draw_automata_gallery" else simulate)
