@@ -35,7 +35,7 @@ echo "== starting munged, slurmctld, slurmd"
 mkdir -p /etc/munge /run/munge /var/log/munge /var/lib/munge /etc/slurm /var/spool/slurmctld /var/spool/slurmd
 [ -s /etc/munge/munge.key ] || dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none
 chmod 400 /etc/munge/munge.key
-munged --force --foreground --socket=/run/munge/munge.socket.2 &
+munged --force --foreground --socket=/run/munge/munge.socket.2 >"$work/munged.log" 2>&1 &
 pids+=($!)
 
 cpus=$(nproc)
@@ -61,15 +61,15 @@ SlurmdLogFile=$work/slurmd.log
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
-slurmctld -D -i &
+slurmctld -D -i >"$work/slurmctld.out" 2>&1 &
 pids+=($!)
-slurmd -D -N localhost &
+slurmd -D -N localhost >"$work/slurmd.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 60); do
   sinfo -h -o %T 2>/dev/null | grep -qE '^idle' && break
   sleep 0.5
 done
-sinfo -h -o "%P %D %T" | grep -q idle || { echo "SLURM did not come up"; cat "$work"/slurm*.log; exit 1; }
+sinfo -h -o "%P %D %T" | grep -q idle || { echo "SLURM did not come up"; tail -n 20 "$work"/*.log "$work"/*.out; exit 1; }
 sinfo
 
 echo "== the same small config, locally and through SLURM"
@@ -85,6 +85,12 @@ run() {
     --replace-workflow-config --directory "$1" "${@:2}"
 }
 run "$work/local" --cores all --quiet
-run "$work/cluster" --profile workflow/profiles/slurm
+if ! run "$work/cluster" --profile workflow/profiles/slurm --quiet; then
+  echo "the SLURM run failed; SLURM's own logs:"; tail -n 30 "$work"/*.log "$work"/*.out
+  exit 1
+fi
+submitted=$(cat "$work"/cluster/.snakemake/log/*.log | grep -c "has been submitted with SLURM jobid" || true)
+[ "$submitted" -ge 15 ] || { echo "only $submitted jobs went through SLURM"; exit 1; }
+echo "$submitted jobs ran through SLURM"
 .venv/bin/python workflow/scripts/verify.py "$work/local/results" "$work/cluster/results"
 echo "SLURM test passed"
