@@ -107,6 +107,16 @@ def save_text(path, text):
         tmp.write_text(text, encoding="utf-8", newline="\n")
 
 
+def save_csv(path, rows):
+    """Write a list of dicts (same keys) as CSV, atomically; floats with 6 significant digits."""
+    import csv
+
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
+
+
 def save_figure(fig, path, **kwargs):
     """Save a matplotlib figure atomically, without version or date metadata.
 
@@ -239,12 +249,3 @@ def check_config(config, schema_path, source="config.yaml"):
         raise InputError(f"invalid configuration in {source}:\n  " + "\n  ".join(errors))
     return config
 
-
-def save_csv(path, rows):
-    """Write a list of dicts (same keys) as CSV, atomically; floats with 6 significant digits."""
-    import csv
-
-    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
