@@ -16,7 +16,8 @@ import sys
 import zlib
 from pathlib import Path
 
-import numpy as np
+# NumPy is imported inside the functions that use it: the Snakefile imports this module to check
+# the config, and every Snakemake start (a dry run, a rerun with nothing to do) would pay for it.
 
 log = logging.getLogger("course")
 
@@ -51,6 +52,8 @@ def rng(seed, *stream):
     >>> bool((a == b).all())
     True
     """
+    import numpy as np
+
     key = tuple(zlib.crc32(name.encode("utf-8")) for name in stream)
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
@@ -81,6 +84,8 @@ def atomic_path(path):
 
 def save_npy(path, array):
     """Save one array as .npy, atomically, never with pickled objects."""
+    import numpy as np
+
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         np.save(f, np.asarray(array), allow_pickle=False)
 
@@ -92,6 +97,8 @@ def save_npz(path, **arrays):
     runs differ; here each member is written with a fixed 1980-01-01 date.
     """
     import zipfile
+
+    import numpy as np
 
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, array in arrays.items():
