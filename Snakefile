@@ -6,9 +6,7 @@ from pathlib import Path
 
 # One BLAS thread in every job: results must not depend on how a sum is split across threads
 # (and 2 cores are better spent on 2 jobs). No bytecode written into the checkout: it may be read-only.
-for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[variable] = "1"
-os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
 sys.dont_write_bytecode = True
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))

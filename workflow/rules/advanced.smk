@@ -1,10 +1,5 @@
 # ❸ Advanced exercises: geometry with a structured array, colour quantization, the perceptron.
 
-def image_of(wildcards):
-    """The path of the image named `name` in config quantize.images."""
-    return repo_path(config["quantize"]["images"][wildcards.name])
-
-
 rule transform_squares:
     input:
         code=code(),

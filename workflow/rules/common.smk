@@ -33,3 +33,16 @@ def flat(*items):
     for item in items:
         paths += [item] if isinstance(item, str) else flat(*item)
     return paths
+
+
+REFERENCES = Path(repo_path(config["references"]))
+
+
+def references():
+    """The reference files present now (so that adding or removing one reruns the comparison)."""
+    return sorted(str(p) for p in REFERENCES.rglob("*") if p.is_file()) if REFERENCES.is_dir() else []
+
+
+def image_of(wildcards):
+    """The path of the image named `name` in config quantize.images."""
+    return repo_path(config["quantize"]["images"][wildcards.name])
