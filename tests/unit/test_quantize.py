@@ -100,7 +100,7 @@ def test_weighted_kmeans_equals_kmeans_on_every_pixel():
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_bounded_lloyd_equals_plain_lloyd(seed):
+def test_weighted_lloyd_equals_plain_loops(seed):
     """Weighted Lloyd with bincount means equals plain weighted Lloyd written with loops, from the same start."""
     g = np.random.default_rng(seed)
     X = g.uniform(0, 255, (3000, 3))
