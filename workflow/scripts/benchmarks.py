@@ -28,12 +28,16 @@ def row(exercise, implementation, size, result=None, baseline=None, **extra):
     return line
 
 
-def pair(exercise, slow, fast, repeats, same):
-    """Time ``slow`` and ``fast`` (functions of no argument) after checking ``same(slow(), fast())``."""
-    if not same(slow(), fast()):
+def pair(exercise, size, slow, fast, repeats, same):
+    """Check that ``same(slow(), fast())``, then time both; return their two rows.
+
+    ``slow`` and ``fast`` are (implementation name, function of no argument).
+    """
+    (slow_name, slow_run), (fast_name, fast_run) = slow, fast
+    if not same(slow_run(), fast_run()):
         raise AssertionError(f"{exercise}: the two implementations disagree, not timing them")
-    t_slow, t_fast = timeit(slow, repeats=repeats), timeit(fast, repeats=repeats)
-    return t_slow, t_fast
+    t_slow, t_fast = timeit(slow_run, repeats=repeats), timeit(fast_run, repeats=repeats)
+    return [row(exercise, slow_name, size, t_slow, t_slow), row(exercise, fast_name, size, t_fast, t_slow)]
 
 
 def bench_random_walk(n, repeats, make_rng):
@@ -48,34 +52,26 @@ def bench_random_walk(n, repeats, make_rng):
 def bench_subsequence(length, alphabet, sub, repeats, rng):
     seq = subsequence.random_sequence(length, alphabet, rng)
     seq_list = seq.tolist()
-    slow, fast = pair("subsequence", lambda: subsequence.find_python(seq_list, sub),
-                      lambda: subsequence.find_numpy(seq, sub).tolist(), repeats, lambda a, b: a == b)
-    return [row("subsequence", "python", f"length={length}", slow, slow),
-            row("subsequence", "numpy", f"length={length}", fast, slow)]
+    return pair("subsequence", f"length={length}", ("python", lambda: subsequence.find_python(seq_list, sub)),
+                ("numpy", lambda: subsequence.find_numpy(seq, sub).tolist()), repeats, lambda a, b: a == b)
 
 
 def bench_geometry(squares, repeats):
     S = geometry.squares(squares, 0.1, (1, 0))
-    slow, fast = pair("geometry", lambda: geometry.transform_loop(S), lambda: geometry.transform(S),
-                      repeats, lambda a, b: np.allclose(a, b, rtol=0, atol=1e-12))
-    return [row("geometry", "double loop", f"squares={squares}", slow, slow),
-            row("geometry", "einsum", f"squares={squares}", fast, slow)]
+    return pair("geometry", f"squares={squares}", ("double loop", lambda: geometry.transform_loop(S)),
+                ("einsum", lambda: geometry.transform(S)), repeats, lambda a, b: np.allclose(a, b, rtol=0, atol=1e-12))
 
 
 def bench_automata(steps, width, repeats):
     start = automata.initial_state(steps, width)
-    slow, fast = pair("automata", lambda: automata.evolve_python(start.copy(), 30),
-                      lambda: automata.evolve(start.copy(), 30), repeats, np.array_equal)
-    size = f"{steps}x{width}"
-    return [row("rule 30", "cell at a time", size, slow, slow), row("rule 30", "row at a time", size, fast, slow)]
+    return pair("rule 30", f"{steps}x{width}", ("cell at a time", lambda: automata.evolve_python(start.copy(), 30)),
+                ("row at a time", lambda: automata.evolve(start.copy(), 30)), repeats, np.array_equal)
 
 
 def bench_diffusion(steps, size, repeats):
     start = diffusion.initial_state(steps, size, 1.5, 10, 5)
-    slow, fast = pair("diffusion", lambda: diffusion.diffuse_python(start.copy(), 0.05),
-                      lambda: diffusion.diffuse(start.copy(), 0.05), repeats, np.array_equal)
-    shape = f"{steps}x{size}"
-    return [row("heat equation", "python loop", shape, slow, slow), row("heat equation", "strided view", shape, fast, slow)]
+    return pair("heat equation", f"{steps}x{size}", ("python loop", lambda: diffusion.diffuse_python(start.copy(), 0.05)),
+                ("strided view", lambda: diffusion.diffuse(start.copy(), 0.05)), repeats, np.array_equal)
 
 
 def scaled(I, width, height):
@@ -122,7 +118,7 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
     label = f"{size[0]}x{size[1]}, k={colors}, {steps} steps"
     ours_time = timeit(lambda: quantize.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)
     Q, _ = quantize.quantize_kmeans(big, colors, steps, make_rng())
-    distinct = len(quantize.count_colors(quantize.pack(big))[0])
+    distinct = len(quantize.counted(big)[1])
     rows.append(row("k-means at scale", "ours (weighted distinct colours)", label, ours_time, ours_time,
                     mse=f"{quantize.mse(big, Q):.3f}",
                     peak_mb=f"{peak_memory_mb(lambda: quantize.quantize_kmeans(big, colors, steps, make_rng())):.0f}",

@@ -178,9 +178,18 @@ def recolor(P, present, new):
     return Q
 
 
+def counted(I):
+    """Return (P, present, counts): I packed, its distinct packed colours and their pixel counts.
+
+    Both methods start from these; pass them on (``colours=``) to count an image only once.
+    """
+    P = pack(I)
+    return (P, *count_colors(P))
+
+
 def distinct_colors(I):
     """Return the distinct colours of I (m, 3) uint8, sorted, and the number of pixels of each (m,)."""
-    present, counts = count_colors(pack(I))
+    _, present, counts = counted(I)
     return unpack(present), counts
 
 
@@ -219,16 +228,17 @@ def most_frequent(colors, counts, n):
     return colors[order[:n]]
 
 
-def quantize_frequent(I, n):
+def quantize_frequent(I, n, colours=None):
     """Replace every pixel of I by the nearest of its n most frequent colours.
+
+    ``colours`` is ``counted(I)`` if the caller has it already.
 
     Returns
     -------
     Q : ndarray like I
     palette : ndarray of shape (min(n, m), 3), uint8
     """
-    P = pack(I)
-    present, counts = count_colors(P)
+    P, present, counts = colours or counted(I)
     colors = unpack(present)
     palette = most_frequent(colors, counts, n)
     return recolor(P, present, palette[nearest(colors, palette)]), palette
@@ -328,8 +338,10 @@ def kmeans(X, weights, k, steps, rng, init=None):
     return C, nearest(X, C, Xa)
 
 
-def quantize_kmeans(I, n, steps, rng):
+def quantize_kmeans(I, n, steps, rng, colours=None):
     """Quantize I to at most n colours with k-means on its distinct colours.
+
+    ``colours`` is ``counted(I)`` if the caller has it already.
 
     Returns
     -------
@@ -339,8 +351,7 @@ def quantize_kmeans(I, n, steps, rng):
         The distinct colours of Q, sorted: centroids are rounded to 8 bits,
         and two that round to the same colour count once.
     """
-    P = pack(I)
-    present, counts = count_colors(P)
+    P, present, counts = colours or counted(I)
     centroids, labels = kmeans(unpack(present), counts, n, steps, rng)
     rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
     palette, index = np.unique(rounded, axis=0, return_inverse=True)
@@ -374,14 +385,14 @@ def mse(I, Q):
     return float(np.mean((np.asarray(I, dtype=np.float64) - Q) ** 2))
 
 
-def quantize(I, n, method, steps, rng):
+def quantize(I, n, method, steps, rng, colours=None):
     """Quantize I with ``method`` ('kmeans' or 'frequent'); return (Q, palette)."""
     if n < 1:
         raise ValueError(f"the number of colours must be at least 1, got {n}")
     if method == "frequent":
-        return quantize_frequent(I, n)
+        return quantize_frequent(I, n, colours)
     if method == "kmeans":
-        return quantize_kmeans(I, n, steps, rng)
+        return quantize_kmeans(I, n, steps, rng, colours)
     raise ValueError(f"method must be 'kmeans' or 'frequent', got {method!r}")
 
 
@@ -395,8 +406,9 @@ def run(source, output, n, method, steps, rng, palette_path=None):
     I, notes = read_image(source)
     for note in notes:
         log.info("note: %s: %s", source, note)
-    Q, palette = quantize(I, n, method, steps, rng)
-    m = len(count_colors(pack(I))[0])
+    colours = counted(I)
+    m = len(colours[1])
+    Q, palette = quantize(I, n, method, steps, rng, colours)
     if m < n:
         log.info("note: %s has %d distinct colours, fewer than the %d asked for", source, m, n)
     log.info("%s: %dx%d, %d colours -> %d (%s), mean squared error %.2f",

@@ -167,6 +167,15 @@ def compare(path, reference, relative):
     return compare_text(path, reference)
 
 
+def reference_files(references):
+    """The references' relative paths under ``references`` (its config.yaml and README.md are not references)."""
+    references = Path(references)
+    if not references.is_dir():
+        return set()
+    return {p.relative_to(references).as_posix() for p in references.rglob("*")
+            if p.is_file() and p.name not in ("config.yaml", "README.md")}
+
+
 def verify(artefacts, results, references):
     """Compare each artefact (paths under ``results``) with its reference under ``references``.
 
@@ -181,8 +190,7 @@ def verify(artefacts, results, references):
     from pipeline import InputError
 
     results, references = Path(results), Path(references)
-    known = {p.relative_to(references).as_posix() for p in references.rglob("*")
-             if p.is_file() and p.name not in ("config.yaml", "README.md")} if references.is_dir() else set()
+    known = reference_files(references)
     if not known:
         raise InputError(f"no references in {references}: make them from the current results with "
                          "`snakemake --cores all accept_references` (and commit them)")
@@ -250,11 +258,9 @@ def accept(artefacts, results, references, config):
             changes.append((relative, "refreshed (same within tolerance)"))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
-    for old in sorted(p for p in references.rglob("*") if p.is_file() and p.name not in ("config.yaml", "README.md")):
-        relative = old.relative_to(references).as_posix()
-        if relative not in made:
-            old.unlink()
-            changes.append((relative, "removed"))
+    for relative in sorted(reference_files(references) - made):
+        (references / relative).unlink()
+        changes.append((relative, "removed"))
     buffer = io.StringIO()
     yaml.safe_dump(config, buffer, sort_keys=True)
     (references / "config.yaml").write_text("# The config that made these references (written by accept_references).\n"
