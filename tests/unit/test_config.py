@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import InputError, check_config, config_errors
+from pipeline import InputError, check_config, config_errors, load_yaml, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
@@ -78,3 +78,20 @@ def test_check_config_raises_with_every_problem():
     with pytest.raises(InputError, match="invalid configuration in my.yaml:") as info:
         check_config(config, ROOT / "workflow/schemas/config.schema.yaml", source="my.yaml")
     assert "diffusion.F = 1" in str(info.value) and "automata.steps = 0" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "workflow/schemas/config.schema.yaml", "workflow/sweep.yaml",
+                                  "workflow/profiles/slurm/config.yaml"])
+def test_fast_yaml_reads_what_pure_python_yaml_reads(name):
+    """load_yaml (libyaml when built in) gives the same values as PyYAML's pure-Python safe_load."""
+    text = (ROOT / name).read_text()
+    assert load_yaml(text) == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+@pytest.mark.parametrize("text,line,column", [("a: 1\n b: 2\n", 2, 3), ("x:\n  F: [0.1\n  steps: 3\n", 3, 8),
+                                              ("\tkey: 1\n", 1, 1)])
+def test_yaml_syntax_error_names_line_and_column(tmp_path, text, line, column):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=rf"bad.yaml, line {line}, column {column}: YAML syntax error"):
+        read_yaml(path)

@@ -422,9 +422,9 @@ def defaults():
     """The quantize and seed defaults of config.yaml, beside this script's workflow."""
     from pathlib import Path
 
-    import yaml
+    from pipeline import load_yaml
 
-    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8"))
+    config = load_yaml((Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8"))
     return {"colors": config["quantize"]["colors"][0], "steps": config["quantize"]["steps"], "seed": config["seed"]}
 
 

@@ -281,16 +281,14 @@ if __name__ == "__main__" and "snakemake" not in globals():
     print(f"{count} deterministic files, byte-identical in both runs")
 
 if __name__ == "__main__" and "snakemake" in globals():
-    import yaml
-
-    from pipeline import InputError, entry, log, save_text
+    from pipeline import InputError, entry, load_yaml, log, save_text
 
     references = Path(snakemake.params.references)
     artefacts = list(snakemake.input.artefacts)
 
     def reference_config():
         path = references / "config.yaml"
-        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        return load_yaml(path.read_text(encoding="utf-8")) if path.exists() else None
 
     def compare_all():
         try:
