@@ -17,15 +17,42 @@ def test_distinct_colors_against_unique():
     np.testing.assert_array_equal(counts, expected_counts)
 
 
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_count_colors_against_a_counter(monkeypatch, workers):
+    """Each thread's part is counted on its own, and the parts merged: colours shared by parts count once."""
+    from collections import Counter
+
+    monkeypatch.setattr(quantize, "WORKERS", workers)
+    P = np.random.default_rng(workers).integers(0, 50, size=(23, 7)).astype(np.uint32)
+    present, counts = quantize.count_colors(P)
+    expected = sorted(Counter(P.ravel().tolist()).items())
+    assert list(zip(present.tolist(), counts.tolist())) == expected
+
+
+def test_results_do_not_depend_on_threads_or_blocks(monkeypatch):
+    I = np.random.default_rng(5).integers(0, 256, size=(60, 50, 3), dtype=np.uint8)
+    one = quantize.quantize_kmeans(I, 6, 8, rng(1, "t"))
+    for name, value in [("WORKERS", 3), ("CHUNK", 100), ("PIXELS", 77)]:
+        monkeypatch.setattr(quantize, name, value)
+    many = quantize.quantize_kmeans(I, 6, 8, rng(1, "t"))
+    np.testing.assert_array_equal(one[0], many[0])
+    np.testing.assert_array_equal(one[1], many[1])
+
+
 def test_pack_recolor_round_trip():
-    I = np.random.default_rng(9).integers(0, 256, size=(17, 13, 3), dtype=np.uint8)
+    I = np.random.default_rng(9).integers(0, 256, size=(40, 30, 3), dtype=np.uint8)
     P = quantize.pack(I)
     r, g, b = map(int, I[3, 4])
     assert P[3, 4] == r * 65536 + g * 256 + b
     present, _ = quantize.count_colors(P)
-    np.testing.assert_array_equal(quantize.recolor(P, present, quantize.unpack(present)), I)
-    inverted = quantize.recolor(P, present, 255 - quantize.unpack(present))
+    every = np.arange(len(present))  # each colour its own label: more than 256, so a 16-bit table
+    np.testing.assert_array_equal(quantize.recolor(P, present, every, quantize.unpack(present)), I)
+    inverted = quantize.recolor(P, present, every, 255 - quantize.unpack(present))
     np.testing.assert_array_equal(inverted, 255 - I)
+    # two labels: each pixel becomes black or white by the colour's red channel
+    dark = (quantize.unpack(present)[:, 0] < 128).astype(int)
+    two = quantize.recolor(P, present, dark, [[255, 255, 255], [0, 0, 0]])
+    np.testing.assert_array_equal(two, np.where(I[..., :1] < 128, 0, 255).repeat(3, axis=2))
 
 
 def test_nearest_against_brute_force():

@@ -145,6 +145,12 @@ def unpack(P):
     return np.ascontiguousarray(P[..., None].view(np.uint8)[..., 2::-1])
 
 
+def runs(S):
+    """The distinct values of the sorted array S, and how many times each occurs (the length of its run)."""
+    starts = np.concatenate(([0], np.flatnonzero(S[1:] != S[:-1]) + 1))
+    return S[starts], np.diff(np.append(starts, len(S)))
+
+
 def count_colors(P):
     """Return the distinct packed colours of P (sorted) and how many pixels have each.
 
@@ -152,27 +158,44 @@ def count_colors(P):
     -----
     What ``np.unique(P, return_counts=True)`` does, written out: sort the
     packed colours (NumPy sorts 32-bit integers with SIMD), then each run of
-    equal values is one colour and its length is its count.
+    equal values is one colour and its length is its count. The pixels are
+    cut in one part per thread, each part sorted and counted on its own
+    thread, and the parts' (far shorter) lists merged the same way.
     ``np.bincount(P, minlength=2**24)`` gives the same counts, but its
     128 MB table costs more than the sort on a fresh process (page faults).
     """
-    S = np.sort(P, axis=None)
-    starts = np.flatnonzero(np.concatenate(([True], S[1:] != S[:-1])))
-    return S[starts], np.diff(np.append(starts, len(S)))
+    flat = np.asarray(P).reshape(-1)
+    block = max(-(-len(flat) // WORKERS), 1)
+    parts = [None] * -(-len(flat) // block)
+
+    def work(start, stop):
+        parts[start // block] = runs(np.sort(flat[start:stop]))
+
+    in_blocks(len(flat), block, work)
+    if len(parts) == 1:
+        return parts[0]
+    values = np.concatenate([v for v, _ in parts])
+    order = np.argsort(values, kind="stable")
+    values, counts = values[order], np.concatenate([c for _, c in parts])[order]
+    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+    return values[starts], np.add.reduceat(counts, starts)
 
 
-def recolor(P, present, new):
-    """Return the (..., 3) uint8 image in which every pixel of packed colour present[i] becomes new[i].
+def recolor(P, present, labels, palette):
+    """Return the (..., 3) uint8 image in which every pixel of packed colour present[i] becomes palette[labels[i]].
 
-    One look-up table over all 2**24 packed colours (64 MB), one gather per pixel.
+    One look-up table from each of the 2**24 packed colours to its label (16 MB
+    for a palette of up to 256 colours), one gather per pixel, then one row
+    of the palette per pixel.
     """
-    table = np.zeros(1 << 24, dtype=np.uint32)
-    table[present] = pack(new)
+    palette = np.asarray(palette, dtype=np.uint8)
+    table = np.zeros(1 << 24, dtype=np.min_scalar_type(max(len(palette) - 1, 0)))
+    table[present] = labels
     flat, Q = P.reshape(-1), np.empty(P.shape + (3,), dtype=np.uint8)
     out = Q.reshape(-1, 3)
 
     def work(start, stop):
-        out[start:stop] = unpack(table[flat[start:stop]])
+        np.take(palette, table[flat[start:stop]], axis=0, out=out[start:stop])
 
     in_blocks(len(flat), PIXELS, work)
     return Q
@@ -199,6 +222,12 @@ def augment(X):
     return np.hstack([X, np.ones((len(X), 1))])
 
 
+def centroid_side(C):
+    """Return [-2 C.T ; |c|^2], shape (d + 1, k): ``augment(X) @ centroid_side(C)`` is |x - c|^2 - |x|^2."""
+    C = np.asarray(C, dtype=np.float64)
+    return np.vstack([-2.0 * C.T, (C * C).sum(axis=1)])
+
+
 def nearest(X, C, augmented=None):
     """Return, for each row of X (m, 3), the index of the nearest row of C (k, 3) (squared Euclidean).
 
@@ -208,8 +237,7 @@ def nearest(X, C, augmented=None):
     to the lowest index. Pass ``augmented=augment(X)`` to reuse it across calls.
     """
     Xa = augment(X) if augmented is None else augmented
-    C = np.asarray(C, dtype=np.float64)
-    A = np.vstack([-2.0 * C.T, (C * C).sum(axis=1)])
+    A = centroid_side(C)
     labels = np.empty(len(Xa), dtype=np.intp)
 
     def work(start, stop):
@@ -241,7 +269,7 @@ def quantize_frequent(I, n, colours=None):
     P, present, counts = colours or counted(I)
     colors = unpack(present)
     palette = most_frequent(colors, counts, n)
-    return recolor(P, present, palette[nearest(colors, palette)]), palette
+    return recolor(P, present, nearest(colors, palette), palette), palette
 
 
 # -- k-means ---------------------------------------------------------------------
@@ -316,22 +344,34 @@ def kmeans(X, weights, k, steps, rng, init=None):
 
     Notes
     -----
-    Each step assigns every row to its nearest centroid (:func:`nearest`)
-    and moves each centroid to the weighted mean of its rows with
-    ``np.bincount`` and weights: no loop over clusters.
+    Each step assigns every row to its nearest centroid (as :func:`nearest`
+    does) and moves each centroid to the weighted mean of its rows. The
+    weighted sums are taken with ``np.bincount`` and weights (no loop over
+    clusters) on the same block of rows, while it is in cache, on the same
+    thread; the blocks' sums are then added in block order, so the result
+    does not depend on the number of threads.
     """
     X = np.asarray(X, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64)
     C = kmeans_plus_plus(X, weights, min(k, len(X)), rng) if init is None else np.array(init, dtype=np.float64)
-    weighted = [np.ascontiguousarray(weights * X[:, d]) for d in range(X.shape[1])]
+    k = len(C)
     Xa = augment(X)
+    columns = [weights] + [np.ascontiguousarray(weights * X[:, d]) for d in range(X.shape[1])]
+    blocks = np.empty((-(-len(X) // CHUNK), len(columns), k))  # per block: mass, then sums per coordinate
+
     for _ in range(steps):
-        labels = nearest(X, C, Xa)
-        mass = np.bincount(labels, weights=weights, minlength=len(C))
+        A = centroid_side(C)
+
+        def work(start, stop):
+            labels = (Xa[start:stop] @ A).argmin(axis=1)
+            for j, column in enumerate(columns):
+                blocks[start // CHUNK, j] = np.bincount(labels, weights=column[start:stop], minlength=k)
+
+        in_blocks(len(X), CHUNK, work)
+        mass, sums = blocks[:, 0].sum(axis=0), blocks[:, 1:].sum(axis=0).T
         moved = C.copy()
         filled = mass > 0  # an empty cluster keeps its centroid
-        for d, w in enumerate(weighted):
-            moved[filled, d] = np.bincount(labels, weights=w, minlength=len(C))[filled] / mass[filled]
+        moved[filled] = sums[filled] / mass[filled, None]
         if np.array_equal(moved, C):
             break
         C = moved
@@ -355,7 +395,7 @@ def quantize_kmeans(I, n, steps, rng, colours=None):
     centroids, labels = kmeans(unpack(present), counts, n, steps, rng)
     rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
     palette, index = np.unique(rounded, axis=0, return_inverse=True)
-    return recolor(P, present, palette[index[labels]]), palette
+    return recolor(P, present, index[labels], palette), palette
 
 
 def kmeans_course(data, k, steps, rng, init=None):
