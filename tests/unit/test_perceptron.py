@@ -38,3 +38,21 @@ def test_boundary_points_are_on_the_line():
     w = np.array([[-1.0, 1.2, 0.9]])
     x, y = perceptron.boundary(w)
     np.testing.assert_allclose(w[0, 0] + w[0, 1] * x + w[0, 2] * y, 0, atol=1e-12)
+
+
+def test_course_defaults_reach_95_percent():
+    """config.yaml's perceptron section and seed, drawn from the pipeline's streams: last accuracy >= 95%.
+
+    (That the pipeline's log.csv holds exactly these rows is checked by the interrupted-run test.)
+    """
+    from pathlib import Path
+
+    from pipeline import load_yaml
+
+    config = load_yaml((Path(__file__).resolve().parents[2] / "config.yaml").read_text())
+    p = config["perceptron"]
+    assert (p["samples"], p["iterations"]) == (100, 1000)  # the course's
+    samples = perceptron.make_samples(p["samples"], rng(config["seed"], "perceptron", "samples"))
+    _, rows, _ = perceptron.train(samples, p["iterations"], p["lrate"], p["decay"],
+                                  rng(config["seed"], "perceptron", "training"))
+    assert len(rows) == 1000 and rows[-1]["accuracy"] >= 0.95

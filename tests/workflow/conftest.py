@@ -3,15 +3,16 @@
 import copy
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+import snakemake_fork
+
 ROOT = Path(__file__).resolve().parents[2]
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]  # as a plain subprocess, for a run a test must kill
 DEFAULT = yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
@@ -40,9 +41,9 @@ def snakemake(workdir, config, *args, check=True, repo=ROOT):
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "test-config.yaml"
     path.write_text(yaml.safe_dump(config))
-    command = [*SNAKEMAKE, "--snakefile", str(Path(repo) / "Snakefile"), "--directory", str(workdir),
+    command = ["--snakefile", str(Path(repo) / "Snakefile"), "--directory", str(workdir),
                "--configfile", str(path), "--replace-workflow-config", "--cores", "2", *args]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    result = snakemake_fork.run(command, env={**os.environ, "PYTHONHASHSEED": "0"})
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake failed ({result.returncode}):\n{result.stderr[-4000:]}")
     return result

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
+import snakemake_fork
 from conftest import ROOT, SNAKEMAKE, copy_repository, small_config, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -31,8 +32,7 @@ def test_broken_config_yaml_named_with_line_and_column(repo, tmp_path, text, mes
     original = config.read_text()
     try:
         config.write_text(text)
-        result = subprocess.run([*SNAKEMAKE, "--snakefile", str(repo / "Snakefile"), "--directory", str(tmp_path),
-                                 "-n"], capture_output=True, text=True)
+        result = snakemake_fork.run(["--snakefile", repo / "Snakefile", "--directory", tmp_path, "-n"])
     finally:
         config.write_text(original)
     assert result.returncode != 0 and message in result.stdout + result.stderr
@@ -81,10 +81,10 @@ def test_read_only_checkout_with_results_elsewhere(repo, tmp_path):
     try:
         config = small_config()
         (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
-        result = subprocess.run([*SNAKEMAKE, "--snakefile", str(repo / "Snakefile"), "--directory", str(tmp_path / "out"),
-                                 "--configfile", str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "2",
-                                 "results/warmup/diffusion.npy", "results/advanced/quantize/kitten-kmeans-4.png",
-                                 "results/provenance.json"], capture_output=True, text=True)
+        result = snakemake_fork.run(["--snakefile", repo / "Snakefile", "--directory", tmp_path / "out",
+                                     "--configfile", tmp_path / "c.yaml", "--replace-workflow-config", "--cores", "2",
+                                     "results/warmup/diffusion.npy", "results/advanced/quantize/kitten-kmeans-4.png",
+                                     "results/provenance.json"])
     finally:
         for path in repo.rglob("*"):
             path.chmod(path.stat().st_mode | 0o200)
@@ -99,11 +99,12 @@ def test_killed_job_is_redone_and_equals_an_uninterrupted_run(tmp_path):
 
     config = small_config(perceptron={"iterations": 3000, "frames": 25})
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
-    command = [*SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"),
-               "--configfile", str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "2",
-               "results/advanced/perceptron/perceptron.mp4"]
+    arguments = ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"),
+                 "--configfile", str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "2",
+                 "results/advanced/perceptron/perceptron.mp4"]
     out = tmp_path / "run/results/advanced/perceptron"
-    job = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    job = subprocess.Popen([*SNAKEMAKE, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
     deadline = time.monotonic() + 60
     while not (out / "log.csv").exists() and time.monotonic() < deadline and job.poll() is None:
         time.sleep(0.02)
@@ -112,12 +113,12 @@ def test_killed_job_is_redone_and_equals_an_uninterrupted_run(tmp_path):
     assert (out / "log.csv").exists() and not (out / "perceptron.mp4").exists()
     # The log written under its real name is marked incomplete: a rerun refuses to take it as done and asks
     # for --rerun-incomplete (seen in a dry run); the lock left behind is removed with --unlock; then it finishes.
-    refused = subprocess.run([*command, "-n"], capture_output=True, text=True)
+    refused = snakemake_fork.run([*arguments, "-n"])
     said = refused.stdout + refused.stderr  # a dry run reports on stdout
     assert refused.returncode != 0 and "IncompleteFilesException" in said
     assert "results/advanced/perceptron/log.csv" in said and "--rerun-incomplete" in said
-    subprocess.run([*command, "--unlock"], check=True, capture_output=True)
-    again = subprocess.run([*command, "--rerun-incomplete"], capture_output=True, text=True)
+    assert snakemake_fork.run([*arguments, "--unlock"]).returncode == 0
+    again = snakemake_fork.run([*arguments, "--rerun-incomplete"])
     assert again.returncode == 0, again.stderr[-3000:]
     # the same rows as training in this process, uninterrupted
     p = config["perceptron"]
