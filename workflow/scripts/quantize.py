@@ -357,7 +357,7 @@ def kmeans(X, weights, k, steps, rng, init=None):
     k = len(C)
     Xa = augment(X)
     columns = [weights] + [np.ascontiguousarray(weights * X[:, d]) for d in range(X.shape[1])]
-    blocks = np.empty((-(-len(X) // CHUNK), len(columns), k))  # per block: mass, then sums per coordinate
+    partial = np.empty((-(-len(X) // CHUNK), len(columns), k))  # per block of rows: mass, then sums per coordinate
 
     for _ in range(steps):
         A = centroid_side(C)
@@ -365,10 +365,10 @@ def kmeans(X, weights, k, steps, rng, init=None):
         def work(start, stop):
             labels = (Xa[start:stop] @ A).argmin(axis=1)
             for j, column in enumerate(columns):
-                blocks[start // CHUNK, j] = np.bincount(labels, weights=column[start:stop], minlength=k)
+                partial[start // CHUNK, j] = np.bincount(labels, weights=column[start:stop], minlength=k)
 
         in_blocks(len(X), CHUNK, work)
-        mass, sums = blocks[:, 0].sum(axis=0), blocks[:, 1:].sum(axis=0).T
+        mass, sums = partial[:, 0].sum(axis=0), partial[:, 1:].sum(axis=0).T
         moved = C.copy()
         filled = mass > 0  # an empty cluster keeps its centroid
         moved[filled] = sums[filled] / mass[filled, None]
