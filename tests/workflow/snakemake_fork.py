@@ -36,6 +36,7 @@ def _child(request):
         target = os.open(path, os.O_RDONLY if fd == 0 else os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         os.dup2(target, fd)
         os.close(target)
+    sys.stdin = open(0, closefd=False)
     sys.stdout = open(1, "w", closefd=False, buffering=1)
     sys.stderr = open(2, "w", closefd=False, buffering=1)
     code = 1
@@ -50,7 +51,10 @@ def _child(request):
         import traceback
 
         traceback.print_exc()
-    finally:
+    finally:  # what a normal exit does, and no more (the server's own exit handlers are not ours to run)
+        import logging
+
+        logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

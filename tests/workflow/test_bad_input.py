@@ -1,8 +1,12 @@
 """Bad input ends in one clear message and leaves no partial output."""
 
-import pytest
+import subprocess
 
-from conftest import small_config, snakemake
+import pytest
+import yaml
+
+import snakemake_fork
+from conftest import ROOT, SNAKEMAKE, small_config, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -42,3 +46,15 @@ def test_bad_config_stops_before_any_job(tmp_path, section, values, message):
     assert "invalid configuration in" in result.stderr and "test-config.yaml" in result.stderr
     assert message in result.stderr and "diffusion.F = 0.6 is not allowed: must be at most 0.5" in result.stderr
     assert outputs(tmp_path / "run") == []
+
+
+def test_forked_run_says_what_a_subprocess_says(tmp_path):
+    """The tests fork Snakemake (snakemake_fork.py): same exit code and same output as `python -m snakemake`."""
+    config = tmp_path / "c.yaml"
+    config.write_text(yaml.safe_dump(small_config(diffusion={"F": 0.9})))
+    arguments = ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"), "--configfile",
+                 str(config), "--replace-workflow-config", "--cores", "1", "results/warmup/diffusion.npy"]
+    forked = snakemake_fork.run(arguments)
+    plain = subprocess.run([*SNAKEMAKE, *arguments], capture_output=True, text=True)
+    assert "diffusion.F = 0.9 is not allowed" in forked.stderr
+    assert (forked.returncode, forked.stdout, forked.stderr) == (plain.returncode, plain.stdout, plain.stderr)
