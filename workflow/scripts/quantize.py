@@ -28,7 +28,9 @@ import numpy as np
 
 CHUNK = 1 << 14  # distinct colours per block of the distance matrix: 16384 x k floats
 PIXELS = 1 << 20  # pixels per block when packing and recolouring
-WORKERS = min(4, os.cpu_count() or 1)  # NumPy releases the GIL in these loops: blocks run on threads
+# NumPy releases the GIL in these loops, so blocks run on threads: as many as the CPUs this process may
+# use (under SLURM or taskset, those it was given, not the node's), at most 4.
+WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 def in_blocks(n, block, work):
