@@ -170,11 +170,3 @@ def test_float_images_refused():
     with pytest.raises(InputError, match="float64 are not supported"):
         quantize.as_rgb8(np.zeros((2, 2, 3)))
 
-
-def test_read_image_errors(tmp_path):
-    with pytest.raises(InputError, match="no such image file"):
-        quantize.read_image(tmp_path / "missing.jpg")
-    fake = tmp_path / "fake.png"
-    fake.write_text("not an image")
-    with pytest.raises(InputError, match="fake.png: cannot be read as an image"):
-        quantize.read_image(fake)

@@ -222,6 +222,19 @@ def config_errors(config, schema):
     return lines
 
 
+def package_versions(names):
+    """The installed version of each distribution in ``names`` ('not installed' if absent), as a dict."""
+    from importlib import metadata
+
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
 def load_yaml(text):
     """``yaml.safe_load``, with PyYAML's C parser (libyaml) when it is built in: ten times faster.
 
@@ -263,4 +276,3 @@ def check_config(config, schema_path, source="config.yaml"):
     if errors:
         raise InputError(f"invalid configuration in {source}:\n  " + "\n  ".join(errors))
     return config
-

@@ -4,7 +4,6 @@ import hashlib
 import json
 import platform
 import subprocess
-from importlib import metadata
 
 PACKAGES = ("numpy", "scipy", "matplotlib", "imageio", "imageio-ffmpeg", "pillow", "snakemake", "pyyaml", "jsonschema")
 
@@ -28,13 +27,9 @@ def git_commit(repo):
 
 def provenance(config, commit):
     """Return the provenance record as a dict."""
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return {"config": config, "config_sha256": config_hash(config), "packages": versions,
+    from pipeline import package_versions
+
+    return {"config": config, "config_sha256": config_hash(config), "packages": package_versions(PACKAGES),
             "python": platform.python_version(), "platform": platform.platform(), "git_commit": commit}
 
 

@@ -13,7 +13,6 @@ import platform
 import statistics
 import sys
 import time
-from importlib import metadata
 
 import numpy as np
 
@@ -35,12 +34,9 @@ def sysinfo(today=None):
     """
     today = today or datetime.date.today()
     lines = [("Date", today.isoformat()), ("Python", platform.python_version())]
-    for name in PACKAGES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "not installed"
-        lines.append((name.capitalize(), version))
+    from pipeline import package_versions
+
+    lines += [(name.capitalize(), version) for name, version in package_versions(PACKAGES).items()]
     lines.append(("Platform", platform.platform()))
     return "\n".join(f"{key + ':':<12}{value}" for key, value in lines) + "\n"
 

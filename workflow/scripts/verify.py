@@ -39,6 +39,13 @@ class Outcome:
     def __init__(self, check, ok, difference):
         self.check, self.ok, self.difference = check, ok, difference
 
+    @classmethod
+    def all_of(cls, outcomes, joiner):
+        """One outcome for several parts (fields, archive members): passes if each passes; names the failures."""
+        bad = [o for o in outcomes if not o.ok]
+        return cls(joiner.join(sorted({o.check for o in outcomes})), not bad,
+                   "; ".join(o.difference for o in (bad or outcomes)))
+
 
 def compare_arrays(a, b, name=""):
     """Compare two arrays: exactly unless floating point; structured arrays field by field."""
@@ -46,10 +53,7 @@ def compare_arrays(a, b, name=""):
     if a.dtype.names or b.dtype.names:
         if a.dtype.names != b.dtype.names:
             return Outcome("fields", False, f"{label}fields {a.dtype.names} != {b.dtype.names}")
-        outcomes = [compare_arrays(a[f], b[f], f"{name}.{f}" if name else f) for f in a.dtype.names]
-        bad = [o for o in outcomes if not o.ok]
-        checks = sorted({o.check for o in outcomes})
-        return Outcome(" + ".join(checks), not bad, "; ".join(o.difference for o in (bad or outcomes)))
+        return Outcome.all_of([compare_arrays(a[f], b[f], f"{name}.{f}" if name else f) for f in a.dtype.names], " + ")
     if a.shape != b.shape:
         return Outcome("shape", False, f"{label}shape {a.shape} != reference {b.shape}")
     if a.dtype.kind == "f" or b.dtype.kind == "f" or a.dtype.kind == "c":
@@ -154,10 +158,7 @@ def compare(path, reference, relative):
         with np.load(path, allow_pickle=False) as a, np.load(reference, allow_pickle=False) as b:
             if sorted(a.files) != sorted(b.files):
                 return Outcome("arrays", False, f"arrays {sorted(a.files)} != reference {sorted(b.files)}")
-            outcomes = [compare_arrays(a[k], b[k], k) for k in sorted(a.files)]
-        bad = [o for o in outcomes if not o.ok]
-        return Outcome("; ".join(sorted({o.check for o in outcomes})), not bad,
-                       "; ".join(o.difference for o in (bad or outcomes)))
+            return Outcome.all_of([compare_arrays(a[k], b[k], k) for k in sorted(a.files)], "; ")
     if suffix == ".png":
         return compare_image(path, reference, exact=any(p in relative for p in EXACT_IMAGES))
     if suffix == ".mp4":
