@@ -1,5 +1,6 @@
 """Every kind of image a course author may drop into data/: read, converted with a note, or refused by name."""
 
+import os
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -86,3 +87,51 @@ def test_run_logs_notes_and_writes_png(tmp_path, caplog):
     assert len(np.unique(iio.imread(tmp_path / "out.png").reshape(-1, 3), axis=0)) <= 4
     assert np.load(tmp_path / "palette.npy", allow_pickle=False).shape[1] == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grey.png", "out.png", "palette.npy"]  # no temporary left
+
+
+# -- the command line never destroys its input ------------------------------------------------------
+
+
+def cli(*args):
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[2] / "workflow/scripts/quantize.py"
+    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True)
+
+
+def photo(tmp_path):
+    path = tmp_path / "photo.png"
+    iio.imwrite(path, np.arange(4 * 5 * 3, dtype=np.uint8).reshape(4, 5, 3))
+    return path
+
+
+@pytest.mark.parametrize("case,message", [
+    ("same", "is the input image itself; OUTPUT must be another file"),
+    ("symlink", "is the input image itself; OUTPUT must be another file"),
+    ("hardlink", "is the input image itself; OUTPUT must be another file"),
+    ("palette-is-output", "--palette is the same file as OUTPUT"),
+    ("palette-is-input", "is the input image itself; --palette must be another file"),
+    ("folder", "is a folder; OUTPUT must be the path of a file"),
+])
+def test_cli_refuses_to_overwrite_its_input(tmp_path, case, message):
+    source = photo(tmp_path)
+    out, palette = tmp_path / "out.png", None
+    if case == "same":
+        out = source
+    elif case == "symlink":
+        os.symlink(source, out)
+    elif case == "hardlink":
+        os.link(source, out)
+    elif case == "palette-is-output":
+        palette = out
+    elif case == "palette-is-input":
+        palette = source
+    elif case == "folder":
+        out = tmp_path / "folder"
+        out.mkdir()
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    result = cli(source, out, *(["--palette", palette] if palette else []))
+    assert result.returncode == 1 and message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before

@@ -4,6 +4,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+import manifest
 import verify
 from pipeline import InputError
 
@@ -64,16 +65,19 @@ def test_csv_numbers_and_text(tmp_path):
     assert not verify.compare_csv(tmp_path / "c.csv", tmp_path / "a.csv").ok
 
 
-def make_tree(root, files):
+def make_tree(root, files, listed=False):
+    """Save each array at root/name; with ``listed``, as references: in a MANIFEST.sha256 too."""
     for name, array in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         np.save(root / name, array)
+    if listed:
+        manifest.write(root, {name: manifest.sha256(root / name) for name in files})
 
 
 def test_verify_reports_each_case(tmp_path):
     results, refs = tmp_path / "results", tmp_path / "refs"
     make_tree(results, {"a/x.npy": np.arange(3), "a/new.npy": np.arange(2)})
-    make_tree(refs, {"a/x.npy": np.arange(3), "a/gone.npy": np.arange(4)})
+    make_tree(refs, {"a/x.npy": np.arange(3), "a/gone.npy": np.arange(4)}, listed=True)
     rows = verify.verify([results / "a/x.npy", results / "a/new.npy"], results, refs)
     status = {r[0]: r[2] for r in rows}
     assert status == {"a/x.npy": "ok", "a/new.npy": "NO REFERENCE", "a/gone.npy": "NOT MADE"}
@@ -88,12 +92,15 @@ def test_verify_without_references(tmp_path):
 
 def test_accept_then_verify_round_trip(tmp_path):
     results, refs = tmp_path / "results", tmp_path / "refs"
-    make_tree(results, {"x.npy": np.arange(3), "y.npy": np.ones(2)})
-    make_tree(refs, {"old.npy": np.arange(1), "x.npy": np.arange(3) + 1})
-    changes = dict(verify.accept([results / "x.npy", results / "y.npy"], results, refs, {"seed": 1}))
+    make_tree(results, {"x.npy": np.arange(3), "old.npy": np.arange(1)})
+    first = dict(verify.accept([results / "x.npy", results / "old.npy"], results, refs, {"seed": 1}, tmp_path / "repo"))
+    assert first == {"x.npy": "added", "old.npy": "added"}
+    make_tree(results, {"x.npy": np.arange(3) + 1, "y.npy": np.ones(2)})
+    changes = dict(verify.accept([results / "x.npy", results / "y.npy"], results, refs, {"seed": 2}, tmp_path / "repo"))
     assert changes == {"x.npy": "changed", "y.npy": "added", "old.npy": "removed"}
+    assert not (refs / "old.npy").exists()
     assert all(r[2] == "ok" for r in verify.verify([results / "x.npy", results / "y.npy"], results, refs))
-    assert "seed: 1" in (refs / "config.yaml").read_text()
+    assert "seed: 2" in (refs / "config.yaml").read_text()
 
 
 def test_config_changes_named():

@@ -129,3 +129,22 @@ def test_killed_job_is_redone_and_equals_an_uninterrupted_run(tmp_path):
     assert len(written) == len(rows) and [int(r["sample"]) for r in written] == [r["sample"] for r in rows]
     assert np.allclose([float(r["accuracy"]) for r in written], [r["accuracy"] for r in rows])
     assert sorted(p.name for p in out.iterdir()) == ["log.csv", "perceptron.mp4", "perceptron.png"]
+
+
+@pytest.mark.parametrize("references,message", [
+    ("data", "config key references = '{repo}/data' is not allowed: it is the inputs' folder data/"),
+    ("/", "config key references = '/' is not allowed: it is the filesystem root"),
+    ("/etc", "config key references = '/etc' is not allowed: it is a system folder"),
+    ("config.yaml", "config key references = '{repo}/config.yaml' is not allowed: it is a file, not a folder"),
+])
+def test_accept_references_refuses_folders_it_did_not_make(repo, tmp_path, references, message):
+    """The reported loss: `references: data` made accept_references delete coffee.jpg, data.txt and kitten.jpg."""
+    def snapshot():
+        return {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".snakemake" not in p.parts}
+
+    before = snapshot()
+    result = snakemake(tmp_path / "run", small_config(references=references), "accept_references", check=False,
+                       repo=repo)
+    assert result.returncode != 0 and message.format(repo=repo) in result.stderr
+    assert "PermissionError" not in result.stderr and "Traceback" not in result.stderr
+    assert snapshot() == before and not (tmp_path / "run/results").exists()

@@ -1,4 +1,5 @@
 # Shared by every chapter: where results, logs, inputs, code and captions are.
+import manifest
 
 RESULTS = "results"
 REPO = Path(workflow.basedir)
@@ -36,11 +37,13 @@ def flat(*items):
 
 
 REFERENCES = Path(repo_path(config["references"]))
-
-
-def references():
-    """The reference files present now (so that adding or removing one reruns the comparison)."""
-    return sorted(str(p) for p in REFERENCES.rglob("*") if p.is_file()) if REFERENCES.is_dir() else []
+try:
+    manifest.check_folder(REFERENCES, REPO)  # refuses a file, the repository, data/ or a system folder
+    # The reference files MANIFEST.sha256 lists, and the manifest, as the comparison's inputs (so that
+    # accepting new ones reruns it). Read from the manifest, never by walking the folder.
+    REFERENCE_FILES = manifest.listed(REFERENCES)
+except InputError as error:
+    raise WorkflowError(str(error)) from None
 
 
 def image_of(wildcards):

@@ -22,7 +22,7 @@ rule write_provenance:
 rule compare_with_references:
     input:
         artefacts=ARTEFACTS,
-        references=references(),
+        references=REFERENCE_FILES,
         code=code(),
     output:
         md=report(f"{RESULTS}/verify.md", caption=caption("verify"), category="4 Reproducibility"),
@@ -58,6 +58,7 @@ rule accept_references:
     params:
         references=lambda wildcards: str(REFERENCES),  # a folder the script reads (and, to accept, writes)
         config=config,
+        repo=lambda wildcards: str(REPO),  # (accept refuses to write into the repository, or data/, itself)
     log:
         log_of("accept_references", "accept"),
     script:

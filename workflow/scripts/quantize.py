@@ -460,6 +460,39 @@ def run(source, output, n, method, steps, rng, palette_path=None):
         save_npy(palette_path, palette)
 
 
+def check_paths(source, output, palette=None):
+    """Refuse, before any work, an output that would destroy the input or the other output.
+
+    Raises
+    ------
+    pipeline.InputError
+        If ``output`` (or ``palette``) is an existing folder, is the input
+        file itself (same file, also through a link), or if ``palette`` and
+        ``output`` are the same path.
+    """
+    import os
+    from pathlib import Path
+
+    from pipeline import InputError
+
+    def same(a, b):
+        a, b = Path(a), Path(b)
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+    for name, path in (("OUTPUT", output), ("--palette", palette)):
+        if path is None:
+            continue
+        if Path(path).is_dir():
+            raise InputError(f"{path}: is a folder; {name} must be the path of a file to write")
+        if same(path, source):
+            raise InputError(f"{path}: is the input image itself; {name} must be another file (nothing was written)")
+    if palette is not None and same(palette, output):
+        raise InputError(f"{palette}: --palette is the same file as OUTPUT; give it its own name, such as "
+                         f"{Path(output).with_suffix('.npy')}")
+
+
 def defaults():
     """The quantize and seed defaults of config.yaml, beside this script's workflow."""
     from pathlib import Path
@@ -493,6 +526,7 @@ def main(argv=None):
         parser.error("--colors and --steps must be at least 1, --seed at least 0")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
+        check_paths(args.input, args.output, args.palette)
         # the same stream as the pipeline's for an image named after the file: same seed, same result
         stream = rng(args.seed, "quantize", Path(args.input).stem, str(args.colors))
         run(args.input, args.output, args.colors, args.method, args.steps, stream, args.palette)

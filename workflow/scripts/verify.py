@@ -15,6 +15,7 @@ How each kind of file is compared (the tolerances are stated here, once):
 """
 
 import csv
+import hashlib
 import io
 import math
 import shutil
@@ -169,12 +170,13 @@ def compare(path, reference, relative):
 
 
 def reference_files(references):
-    """The references' relative paths under ``references`` (its config.yaml and README.md are not references)."""
-    references = Path(references)
-    if not references.is_dir():
-        return set()
-    return {p.relative_to(references).as_posix() for p in references.rglob("*")
-            if p.is_file() and p.name not in ("config.yaml", "README.md")}
+    """The references' relative paths, as ``MANIFEST.sha256`` in ``references`` lists them (not its config.yaml).
+
+    An empty set if there is no manifest: a folder that accept_references did not make holds no references.
+    """
+    import manifest
+
+    return set(manifest.read(references) or {}) - {manifest.CONFIG}
 
 
 def verify(artefacts, results, references):
@@ -241,31 +243,46 @@ def table(rows, config=None, reference_config=None):
     return "\n".join(lines) + "\n"
 
 
-def accept(artefacts, results, references, config):
-    """Copy every artefact into ``references`` (and the config); return rows (artefact, what happened)."""
+def accept(artefacts, results, references, config, repo):
+    """Copy every artefact into ``references`` (and the config); return rows (artefact, what happened).
+
+    Only files that ``MANIFEST.sha256`` lists (written by an earlier accept) are
+    overwritten or removed; every check is made before the first write (see
+    manifest.plan). The manifest is first extended with the new names, so an
+    accept stopped half way leaves only listed files, then written in full.
+    """
     import yaml
 
+    import manifest
+    from pipeline import atomic_path
+
     results, references = Path(results), Path(references)
-    changes, made = [], set()
-    for path in sorted(map(Path, artefacts)):
-        relative = path.relative_to(results).as_posix()
-        made.add(relative)
+    made = {path.relative_to(results).as_posix(): path for path in sorted(map(Path, artefacts))}
+    old = manifest.plan(references, repo, [*made, manifest.CONFIG])
+    changes = []
+    for relative, path in made.items():
         target = references / relative
-        if not target.exists():
+        if relative not in old or not target.exists():
             changes.append((relative, "added"))
         elif not compare(path, target, relative).ok:
             changes.append((relative, "changed"))
         elif path.read_bytes() != target.read_bytes():
             changes.append((relative, "refreshed (same within tolerance)"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    for relative in sorted(reference_files(references) - made):
-        (references / relative).unlink()
-        changes.append((relative, "removed"))
+    entries = {relative: manifest.sha256(path) for relative, path in made.items()}
     buffer = io.StringIO()
     yaml.safe_dump(config, buffer, sort_keys=True)
-    (references / "config.yaml").write_text("# The config that made these references (written by accept_references).\n"
-                                            + buffer.getvalue(), encoding="utf-8")
+    config_text = "# The config that made these references (written by accept_references).\n" + buffer.getvalue()
+    entries[manifest.CONFIG] = hashlib.sha256(config_text.encode("utf-8")).hexdigest()
+    manifest.write(references, {**old, **entries})
+    for relative, path in made.items():
+        with atomic_path(references / relative) as tmp:
+            shutil.copyfile(path, tmp)
+    with atomic_path(references / manifest.CONFIG) as tmp:
+        tmp.write_text(config_text, encoding="utf-8", newline="\n")
+    for relative in sorted(set(old) - set(entries)):
+        (references / relative).unlink(missing_ok=True)
+        changes.append((relative, "removed"))
+    manifest.write(references, entries)
     return changes
 
 
@@ -307,7 +324,8 @@ if __name__ == "__main__" and "snakemake" in globals():
         log.info("every artefact matches its reference (%s)", snakemake.input.md)
 
     def accept_all():
-        for relative, what in accept(artefacts, "results", references, snakemake.params.config) or [("(none)", "no change")]:
+        for relative, what in accept(artefacts, "results", references, snakemake.params.config,
+                                        snakemake.params.repo) or [("(none)", "no change")]:
             log.info("%-45s %s", relative, what)
         log.info("references in %s now match the results: review with `git diff --stat %s`, then commit",
                  references, references)
