@@ -14,7 +14,7 @@ from pipeline import InputError, check_config, read_yaml
 
 # config.yaml beside this file; `--configfile other.yaml` is merged on top of it
 # (add `--replace-workflow-config` to use other.yaml alone). Read once first for a clear
-# message (file, line, column) on a YAML syntax error or an empty file.
+# message (file, line, column) on a YAML syntax error or an empty file (see pipeline.read_yaml).
 CONFIG_YAML = Path(workflow.basedir) / "config.yaml"
 try:
     read_yaml(CONFIG_YAML)
@@ -28,12 +28,16 @@ configfile: CONFIG_YAML
 report: "workflow/report/workflow.rst"
 
 
-# Stop before any job starts if a key is unknown, mistyped or out of range.
+# Stop before any job starts if a config file breaks the strict YAML rules (anchors, a key given twice), or
+# a key is unknown, mistyped or out of range. Numbers that `--config key={...}` left as text are read first.
 try:
+    for path in workflow.configfiles:
+        read_yaml(path)
     check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml",
                  source=" + ".join([Path(f).name if Path(f).parent == Path(workflow.basedir) else str(f)
                                     for f in workflow.configfiles]
-                                   + (["--config"] if workflow.config_settings.config else [])))
+                                   + (["--config"] if workflow.config_settings.config else [])),
+                 overrides=workflow.config_settings.config)
 except InputError as error:
     raise WorkflowError(str(error)) from None
 

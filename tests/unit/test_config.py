@@ -95,3 +95,90 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path, text, line, column):
     path.write_text(text)
     with pytest.raises(InputError, match=rf"bad.yaml, line {line}, column {column}: YAML syntax error"):
         read_yaml(path)
+
+
+# -- YAML read strictly -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path,value,message", [
+    (("seed",), 2018.0, "seed = 2018.0 is not allowed: must be of type integer (write 2018, without the decimal point)"),
+    (("quantize", "colors"), [16.0], "quantize.colors.0 = 16.0 is not allowed: must be of type integer"),
+    (("automata", "width"), True, "automata.width = True is not allowed: must be of type integer"),
+    (("quantize", "images"), {"cat\n": "data/kitten.jpg"},
+     "quantize.images has an entry named 'cat\\n', which is not allowed: names must match the pattern"),
+])
+def test_integral_floats_booleans_and_trailing_newlines_refused(path, value, message):
+    errors = errors_with(path, value)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+
+
+def write(tmp_path, text):
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_billion_laughs_refused_at_once(tmp_path):
+    import time
+
+    lines = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"c.yaml, line 1, column 5: YAML anchors and aliases \('&a0', '\*a0'\) "
+                                         r"are not allowed"):
+        read_yaml(write(tmp_path, "\n".join(lines) + "\n"))
+    assert time.perf_counter() - start < 5  # (a bound on a hang, not a timing: it takes a millisecond)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("seed: 1\nseed: 2\n", "c.yaml, lines 1 and 2: key 'seed' is given twice in the same mapping"),
+    ("diffusion:\n  F: 0.1\n  steps: 3\n  F: 0.2\n", "c.yaml, lines 2 and 4: key 'F' is given twice"),
+])
+def test_duplicate_keys_name_both_lines(tmp_path, text, message):
+    with pytest.raises(InputError, match=message):
+        read_yaml(write(tmp_path, text))
+
+
+def test_syntax_error_names_where_the_construct_opened(tmp_path):
+    text = "".join(f"key{i}: {i}\n" for i in range(71)) + "automata:\n  rules: [30, 90\n\nfoo: 1\n"
+    with pytest.raises(InputError) as info:
+        read_yaml(write(tmp_path, text))
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'c.yaml'}, line 75, column 4: YAML syntax error")  # where noticed ...
+    assert message.endswith("(while parsing a flow sequence opened on line 73, column 10)")  # ... and where it began
+
+
+def test_byte_order_mark_accepted(tmp_path):
+    assert read_yaml(write(tmp_path, "\ufeffseed: 1\n")) == {"seed": 1}
+
+
+@pytest.mark.parametrize("where,message", [("/dev/zero", "is a character device; only regular files are read"),
+                                           ("folder", "is a folder; only regular files are read")])
+def test_config_that_is_not_a_regular_file(tmp_path, where, message):
+    path = tmp_path / "folder" if where == "folder" else Path(where)
+    path.mkdir(exist_ok=True) if where == "folder" else None
+    with pytest.raises(InputError, match=message):
+        read_yaml(path)
+
+
+def test_config_over_the_cap(tmp_path):
+    path = write(tmp_path, "seed: 1\n" + "# padding\n" * 100)
+    with pytest.raises(InputError, match=r"c.yaml: 1,008 bytes, more than the 100 bytes \(0 MiB\) allowed"):
+        read_yaml(path, cap=100)
+
+
+@pytest.mark.parametrize("overrides,expected", [
+    ({"diffusion": {"F": "0.3"}}, ("diffusion", "F", 0.3)),
+    ({"geometry": {"translate": ["2", "1.5"]}}, ("geometry", "translate", [2, 1.5])),
+    ({"quantize": {"images": {"cat": "123"}}}, ("quantize", "images", {"cat": "123"})),  # a path stays text
+])
+def test_numbers_given_with_dash_dash_config_are_read_as_numbers(overrides, expected):
+    """Snakemake reads `--config diffusion={F: 0.3}` with YAML's base loader: every nested value is a string."""
+    from pipeline import from_command_line
+
+    config = copy.deepcopy(CONFIG)
+    for section, values in overrides.items():
+        config[section].update(values)
+    from_command_line(config, overrides, SCHEMA)
+    section, key, value = expected
+    assert config[section][key] == value and type(config[section][key]) is type(value)

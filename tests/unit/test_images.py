@@ -64,7 +64,7 @@ def test_text_file_named_png(tmp_path):
 
 
 def test_missing_image(tmp_path):
-    with pytest.raises(InputError, match=r"gone.jpg: no such image file"):
+    with pytest.raises(InputError, match=r"gone.jpg: no such file"):
         quantize.read_image(tmp_path / "gone.jpg")
 
 
@@ -135,3 +135,103 @@ def test_cli_refuses_to_overwrite_its_input(tmp_path, case, message):
     assert result.returncode == 1 and message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+# -- read as a viewer shows it, or refused with the real cause ---------------------------------------
+
+
+def srgb_from_lab(L, a, b):
+    """CIE L*a*b* (D50, as ICC and TIFF define it) to 8-bit sRGB by the textbook formulas: Lab to XYZ,
+    Bradford adaptation D50 -> D65, XYZ to linear sRGB, gamma. The independent check of the LAB reading."""
+    d50, d65 = np.array([0.96422, 1.0, 0.82521]), np.array([0.95047, 1.0, 1.08883])
+    fy = (L + 16) / 116
+    f = np.array([fy + a / 500, fy, fy - b / 200])
+    xyz = np.where(f > 6 / 29, f ** 3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * d50
+    B = np.array([[0.8951, 0.2664, -0.1614], [-0.7502, 1.7135, 0.0367], [0.0389, -0.0685, 1.0296]])
+    xyz = np.linalg.inv(B) @ np.diag((B @ d65) / (B @ d50)) @ B @ xyz
+    M = np.array([[3.2406, -1.5372, -0.4986], [-0.9689, 1.8758, 0.0415], [0.0557, -0.2040, 1.0570]])
+    rgb = np.clip(M @ xyz, 0, 1)
+    return np.round(255 * np.where(rgb <= 0.0031308, 12.92 * rgb, 1.055 * rgb ** (1 / 2.4) - 0.055))
+
+
+def test_cmyk_jpeg_in_its_colours(tmp_path):
+    from PIL import Image
+
+    cmyk = Image.new("CMYK", (16, 8), (255, 0, 0, 0))  # pure cyan ink
+    cmyk.paste((0, 0, 255, 0), (8, 0, 16, 8))  # pure yellow ink
+    cmyk.save(tmp_path / "print.jpg", quality=95)
+    I, notes = quantize.read_image(tmp_path / "print.jpg")
+    assert np.abs(I[4, 2].astype(int) - [0, 255, 255]).max() <= 6  # cyan
+    assert np.abs(I[4, 13].astype(int) - [255, 255, 0]).max() <= 6  # yellow
+    assert notes == ["CMYK image converted to RGB"]
+
+
+def test_lab_tiff_in_its_colours(tmp_path):
+    from PIL import Image
+
+    lab = Image.new("LAB", (4, 4), (round(53.24 * 2.55), 128 + 80, 128 + 67))  # about sRGB red
+    lab.save(tmp_path / "lab.tif")
+    I, notes = quantize.read_image(tmp_path / "lab.tif")
+    expected = srgb_from_lab(lab.getpixel((0, 0))[0] / 2.55, 80, 67)
+    assert np.abs(I[0, 0] - expected).max() <= 4 and notes == ["LAB image converted to RGB"]
+
+
+@pytest.mark.parametrize("orientation,turn", [(3, lambda A: A[::-1, ::-1]), (6, lambda A: np.rot90(A, -1)),
+                                              (8, lambda A: np.rot90(A, 1)), (2, lambda A: A[:, ::-1])])
+def test_exif_orientation_applied(tmp_path, orientation, turn):
+    from PIL import Image
+
+    A = np.random.default_rng(orientation).integers(0, 256, (3, 5, 3), dtype=np.uint8)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    Image.fromarray(A).save(tmp_path / "turned.png", exif=exif)
+    I, notes = quantize.read_image(tmp_path / "turned.png")
+    np.testing.assert_array_equal(I, turn(A))
+    assert notes == [f"{quantize.ORIENTATIONS[orientation]}, as its EXIF orientation ({orientation}) says"]
+
+
+def test_too_many_pixels_refused_with_the_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(quantize, "IMAGE_MAX_PIXELS", 1000)
+    path = write(tmp_path / "big.png", np.zeros((40, 30, 3), np.uint8))
+    with pytest.raises(InputError, match=r"big.png: 30 x 40 = 0 megapixels, more than the 0 megapixels an image may "
+                                         r"have \(quantize.IMAGE_MAX_PIXELS\)"):
+        quantize.read_image(path)
+
+
+def test_decompression_bomb_refused_before_decoding(tmp_path):
+    """A 20000 x 20000 PNG of 400 megapixels that compresses to a few hundred kB: refused from its header."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 20000, 20000, 8, 2, 0, 0, 0)
+    (tmp_path / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+    with pytest.raises(InputError, match=r"bomb.png: 20000 x 20000 = 400 megapixels, more than the 268 megapixels"):
+        quantize.read_image(tmp_path / "bomb.png")
+
+
+@pytest.mark.parametrize("kind,message", [("folder", "is a folder; only regular files are read"),
+                                          ("fifo", r"is a FIFO \(named pipe\); only regular files are read"),
+                                          ("device", "is a character device; only regular files are read")])
+def test_not_a_regular_file(tmp_path, kind, message):
+    path = {"folder": tmp_path, "fifo": tmp_path / "pipe.png", "device": Path("/dev/zero")}[kind]
+    if kind == "fifo":
+        os.mkfifo(path)  # reading it would block forever
+    with pytest.raises(InputError, match=message):
+        quantize.read_image(path)
+
+
+def test_permission_denied_named(tmp_path, monkeypatch):
+    """(Faked: the tests may run as root, who may read anything.)"""
+    from PIL import Image
+
+    path = write(tmp_path / "locked.png", np.zeros((2, 2, 3), np.uint8))
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Image, "open", denied)
+    with pytest.raises(InputError, match=r"locked.png: permission denied$"):
+        quantize.read_image(path)

@@ -170,3 +170,14 @@ def test_float_images_refused():
     with pytest.raises(InputError, match="float64 are not supported"):
         quantize.as_rgb8(np.zeros((2, 2, 3)))
 
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (7, 5, 3), (700, 1600, 3)])  # the last spans several blocks
+def test_mse_equals_the_float_formula(shape):
+    g = np.random.default_rng(sum(shape))
+    I, Q = g.integers(0, 256, shape, dtype=np.uint8), g.integers(0, 256, shape, dtype=np.uint8)
+    if I.size < 1000:  # a plain loop
+        expected = sum((int(a) - int(b)) ** 2 for a, b in zip(I.ravel(), Q.ravel())) / I.size
+    else:
+        expected = np.mean((I.astype(np.float64) - Q) ** 2)
+    assert quantize.mse(I, Q) == pytest.approx(expected, rel=1e-12)

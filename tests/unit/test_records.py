@@ -79,3 +79,64 @@ def test_npz_with_pickled_objects_is_refused(tmp_path):
     np.savez(tmp_path / "evil.npz", data=np.array([{"a": 1}], dtype=object))
     with pytest.raises(ValueError, match="allow_pickle=False"):
         records.load_npz(tmp_path / "evil.npz")
+
+
+# -- hostile tables ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,message", [
+    ("1 a 99999999999999999999 0.5\n", r"data.txt, line 1: frequency 99999999999999999999 is outside the 64-bit"),
+    ("1 a 10 0.5\n-99999999999999999999 b 1 0.5\n", r"data.txt, line 2: rank -99999999999999999999 is outside"),
+    ("1 a\x00b 10 0.5\n", r"data.txt, line 1, column 4: control character U\+0000 is not allowed"),
+    ("% header\n1 a 10 0.5\n2 b\x0c 3 0.5\n", r"data.txt, line 3, column 4: control character U\+000C"),
+    ("1 a 10 0.5\n2 b\x1b[31m 3 0.5\n", r"data.txt, line 2, column 4: control character U\+001B"),
+])
+def test_parse_refuses_what_it_would_alter(text, message):
+    with pytest.raises(InputError, match=message):
+        records.parse(text)
+
+
+def test_load_accepts_a_byte_order_mark(tmp_path):
+    path = tmp_path / "data.txt"
+    path.write_bytes("\ufeff% rank lemma frequency dispersion\r\n1 café 10 0.5\r\n".encode("utf-8"))
+    data = records.load(path)
+    assert data["lemma"].tolist() == ["café"] and data["rank"].tolist() == [1]
+
+
+@pytest.mark.parametrize("where,message", [("/dev/zero", "is a character device; only regular files are read"),
+                                           ("fifo", "is a FIFO \\(named pipe\\); only regular files are read"),
+                                           ("folder", "is a folder; only regular files are read")])
+def test_load_reads_only_regular_files(tmp_path, where, message):
+    """A FIFO would block the reader forever; /dev/zero would fill the memory."""
+    import os
+
+    path = {"fifo": tmp_path / "fifo", "folder": tmp_path, "/dev/zero": "/dev/zero"}[where]
+    if where == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(InputError, match=message):
+        records.load(path)
+
+
+def test_load_refuses_a_table_over_the_cap(tmp_path):
+    import os
+
+    from pipeline import TEXT_MAX_BYTES
+
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as f:
+        f.truncate(TEXT_MAX_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(InputError, match=r"huge.txt: 16,777,217 bytes, more than the 16,777,216 bytes \(16 MiB\) "
+                                         r"allowed for a data table \(config key records.data\)"):
+        records.load(path)
+    assert os.path.getsize(path) == TEXT_MAX_BYTES + 1
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_answers_with_fewer_than_three_rows(tmp_path, rows):
+    import answers
+
+    path = tmp_path / "data.txt"
+    path.write_text("".join(f"{i} w{i} {10 * i} 0.5\n" for i in range(1, rows + 1)))
+    records.save(tmp_path / "sorted.npz", records.load(path), records.sort_by_frequency(records.load(path)))
+    text = answers.io_section(path, tmp_path / "sorted.npz")
+    assert f"The 3rd row: there is none, the table has {rows} row" in text

@@ -58,3 +58,22 @@ def test_forked_run_says_what_a_subprocess_says(tmp_path):
     plain = subprocess.run([*SNAKEMAKE, *arguments], capture_output=True, text=True)
     assert "diffusion.F = 0.9 is not allowed" in forked.stderr
     assert (forked.returncode, forked.stdout, forked.stderr) == (plain.returncode, plain.stdout, plain.stderr)
+
+
+def test_dash_dash_config_numbers_work(tmp_path):
+    """`--config 'diffusion={F: 0.3}'`, Snakemake's usual override, sets F to the number 0.3."""
+    result = snakemake(tmp_path / "run", small_config(), "results/warmup/diffusion.npy", "-n", "--config",
+                       "diffusion={F: 0.3, steps: 12}")
+    assert "is not allowed" not in result.stderr and "simulate_diffusion" in result.stdout
+
+
+def test_configfile_with_aliases_or_duplicates_refused_before_any_job(tmp_path):
+    laughs = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    laughs += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    for text, message in (("\n".join(laughs), "line 1, column 5: YAML anchors and aliases"),
+                          ("seed: 1\nseed: 2\n", "lines 1 and 2: key 'seed' is given twice")):
+        (tmp_path / "extra.yaml").write_text(text)
+        result = snakemake_fork.run(["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"),
+                                     "--configfile", str(tmp_path / "extra.yaml"), "-n"])
+        assert result.returncode != 0 and f"{tmp_path / 'extra.yaml'}, {message}" in result.stdout + result.stderr
+        assert outputs(tmp_path / "run") == []

@@ -106,7 +106,8 @@ def io_section(data_path, npz_path):
     out = ["## Input / Output\n",
            f"dtype: `{data.dtype}`\n",
            f"Words only: {', '.join(data['lemma'])}\n",
-           f"The 3rd row: `{data[2]}`\n",
+           (f"The 3rd row: `{data[2]}`\n" if len(data) >= 3 else
+            f"The 3rd row: there is none, the table has {len(data)} row{'s' * (len(data) > 1)}.\n"),
            f"Words with rank < 30: {', '.join(data[data['rank'] < 30]['lemma'])}\n",
            "Sorted by frequency:\n", block(show(records.sort_by_frequency(data))),
            f"**Do you get back what you put in?** {'Yes' if same else 'No'}: `np.load(..., allow_pickle=False)` "

@@ -21,6 +21,7 @@ pixels have it, which gives exactly the same clusters:
    the packed colour.
 """
 
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -52,16 +53,18 @@ def in_blocks(n, block, work):
 # -- reading -------------------------------------------------------------------
 
 
-def as_rgb8(I, source="image"):
+def as_rgb8(I, source="image", notes=None):
     """Return I as a uint8 (H, W, 3) RGB array, and notes on any conversion made.
 
     Grey images are repeated on three channels, an alpha channel is dropped
     (colours are kept as they are, not composited), 16-bit images are scaled
-    to 8 bits. Anything else (floats, other shapes) is refused.
+    to 8 bits. Anything else (floats, other shapes) is refused, with
+    ``source`` (if given) at the start of the message.
     """
     from pipeline import InputError
 
-    notes = []
+    prefix = f"{source}: " if source else ""
+    notes = [] if notes is None else notes
     I = np.asarray(I)
     if I.dtype == np.uint16:
         I = ((I.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
@@ -70,7 +73,7 @@ def as_rgb8(I, source="image"):
         I = I.astype(np.uint8) * 255
         notes.append("black-and-white image stretched to 0/255")
     if I.dtype != np.uint8:
-        raise InputError(f"{source}: pixels of type {I.dtype} are not supported (8- or 16-bit integers only)")
+        raise InputError(f"{prefix}pixels of type {I.dtype} are not supported (8- or 16-bit integers only)")
     if I.ndim == 3 and I.shape[2] in (1, 2):
         notes.append("grey" + (" + alpha" if I.shape[2] == 2 else "") + " image: grey repeated on R, G and B")
         I = np.repeat(I[:, :, :1], 3, axis=2)
@@ -81,37 +84,114 @@ def as_rgb8(I, source="image"):
         notes.append("alpha channel dropped")
         I = I[:, :, :3]
     if I.ndim != 3 or I.shape[2] != 3:
-        raise InputError(f"{source}: expected an RGB image, got an array of shape {I.shape}")
+        raise InputError(f"{prefix}expected an RGB image, got an array of shape {I.shape}")
     if I.shape[0] == 0 or I.shape[1] == 0:
-        raise InputError(f"{source}: the image is empty (shape {I.shape})")
+        raise InputError(f"{prefix}the image is empty (shape {I.shape})")
     return np.ascontiguousarray(I), notes
 
 
+IMAGE_MAX_BYTES = 1 << 30  # an image file larger than 1 GiB is refused before it is opened
+IMAGE_MAX_PIXELS = 1 << 28  # and one of more than 268 megapixels before it is decoded (its header says)
+ORIENTATIONS = {2: "mirrored", 3: "rotated 180 degrees", 4: "flipped upside down", 5: "mirrored and rotated",
+                6: "rotated 90 degrees clockwise", 7: "mirrored and rotated", 8: "rotated 90 degrees anticlockwise"}
+
+
+def to_rgb(image):
+    """Return a Pillow image as the array a viewer shows: uint8 (H, W, 3) RGB, and notes on what was done.
+
+    The EXIF orientation is applied; CMYK, LAB, YCbCr and HSV are converted to
+    RGB (through the file's ICC profile when it has one); a palette is applied;
+    grey is repeated on three channels; alpha is dropped; 16-bit grey is scaled
+    to 8 bits (see :func:`as_rgb8`).
+    """
+    import io
+
+    from PIL import ImageCms, ImageOps
+
+    notes = []
+    orientation = image.getexif().get(0x0112, 1)
+    if orientation in ORIENTATIONS:
+        image = ImageOps.exif_transpose(image)
+        notes.append(f"{ORIENTATIONS[orientation]}, as its EXIF orientation ({orientation}) says")
+    mode = image.mode
+    if mode in ("CMYK", "LAB", "YCbCr", "HSV"):
+        profile = image.info.get("icc_profile")
+        if profile and mode in ("CMYK", "LAB"):
+            image = ImageCms.profileToProfile(image, io.BytesIO(profile), ImageCms.createProfile("sRGB"),
+                                              outputMode="RGB")
+            notes.append(f"{mode} image converted to RGB through its ICC profile")
+        else:
+            image = image.convert("RGB")
+            notes.append(f"{mode} image converted to RGB")
+    elif mode in ("P", "PA"):
+        alpha = mode == "PA" or "transparency" in image.info
+        image = image.convert("RGBA" if alpha else "RGB")
+        notes.append("palette image: its palette applied, giving RGB")
+    elif mode in ("La", "RGBa"):  # premultiplied alpha: divide it out first
+        image = image.convert("LA" if mode == "La" else "RGBA")
+    elif mode == "RGBX":
+        image = image.convert("RGB")
+    elif mode == "I" or mode.startswith("I;16"):
+        A = np.asarray(image)
+        if A.min() < 0 or A.max() > 65535:
+            raise ValueError(f"32-bit integer pixels outside 0..65535 (mode {mode})")
+        return as_rgb8(A.astype(np.uint16), source=None, notes=notes)
+    return as_rgb8(np.asarray(image), source=None, notes=notes)
+
+
+@contextlib.contextmanager
+def pillow_pixel_cap(pixels):
+    """Set Pillow's decompression-bomb limit (a global) for the block, then restore it."""
+    from PIL import Image
+
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def read_image(path):
-    """Read an image file with imageio's v3 API; return it as uint8 RGB, and conversion notes.
+    """Read an image file as a viewer shows it; return it as uint8 RGB (H, W, 3), and conversion notes.
+
+    Only a regular file of at most IMAGE_MAX_BYTES is opened, and only an
+    image of at most IMAGE_MAX_PIXELS (read from its header) is decoded.
 
     Raises
     ------
     pipeline.InputError
-        Naming the path: missing, not an image, truncated or of an unsupported kind.
+        Naming the path and the real cause: missing, a folder or a FIFO,
+        permission denied, too many pixels (with the cap), not an image,
+        truncated, or of an unsupported kind.
     """
-    import imageio.v3 as iio
+    import warnings
 
-    from pipeline import InputError
+    from PIL import Image, UnidentifiedImageError
 
+    from pipeline import InputError, check_input
+
+    check_input(path, IMAGE_MAX_BYTES, "an image")
     try:
-        I = iio.imread(path, index=0, plugin="pillow")
-        mode = iio.immeta(path, index=0, plugin="pillow").get("mode")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such image file") from None
-    except Exception as error:  # imageio and Pillow raise many types for unreadable files
+        with warnings.catch_warnings(), pillow_pixel_cap(None):  # the cap below is ours, with its own message
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise InputError(f"{path}: {width} x {height} = {width * height / 1e6:.0f} megapixels, more than "
+                                     f"the {IMAGE_MAX_PIXELS / 1e6:.0f} megapixels an image may have "
+                                     "(quantize.IMAGE_MAX_PIXELS)")
+                image.seek(0)
+                return to_rgb(image)
+    except InputError as error:
+        if str(error).startswith(str(path)):
+            raise
+        raise InputError(f"{path}: {error}") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except UnidentifiedImageError:
+        raise InputError(f"{path}: cannot be read as an image (not in a format Pillow knows)") from None
+    except Exception as error:  # Pillow raises many types for damaged files
         raise InputError(f"{path}: cannot be read as an image ({type(error).__name__}: {error})") from None
-    if getattr(I, "ndim", 0) not in (2, 3):
-        raise InputError(f"{path}: cannot be read as a still image (array of shape {np.shape(I)})")
-    I, notes = as_rgb8(I, source=str(path))
-    if mode in ("P", "PA"):
-        notes.insert(0, "palette image: its palette applied, giving RGB")
-    return I, notes
 
 
 def write_png(path, I):
@@ -423,8 +503,22 @@ def kmeans_course(data, k, steps, rng, init=None):
 
 
 def mse(I, Q):
-    """Mean squared error per channel between two uint8 images."""
-    return float(np.mean((np.asarray(I, dtype=np.float64) - Q) ** 2))
+    """Mean squared error per channel between two uint8 images.
+
+    Notes
+    -----
+    Computed a block of pixels at a time in integers: a float64 copy of a
+    144-megapixel photo would be 3.5 GB, for one number in the log.
+    """
+    a, b = np.asarray(I).reshape(-1), np.asarray(Q).reshape(-1)
+    sums = np.zeros(-(-len(a) // (3 * PIXELS)) or 1, dtype=np.int64)
+
+    def work(start, stop):
+        d = a[start:stop].astype(np.int32) - b[start:stop]
+        sums[start // (3 * PIXELS)] = np.square(d, out=d).sum(dtype=np.int64)
+
+    in_blocks(len(a), 3 * PIXELS, work)
+    return float(sums.sum() / max(len(a), 1))
 
 
 def quantize(I, n, method, steps, rng, colours=None):

@@ -12,6 +12,8 @@ is an error, never a truncation. Each line is checked first so that a bad
 row is reported by file and line number.
 """
 
+import unicodedata
+
 import numpy as np
 
 DTYPE = np.dtype([("rank", np.int64), ("lemma", "U10"), ("frequency", np.int64), ("dispersion", np.float64)])
@@ -39,7 +41,15 @@ def parse(text, source="data.txt"):
     from pipeline import InputError
 
     rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split on "\n" only: str.splitlines() also splits on form feeds and other separators, which would
+    # shift every line number after them
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        control = next((c for c in line if unicodedata.category(c) == "Cc" and c != "\t"), None)
+        if control is not None:
+            raise InputError(f"{source}, line {number}, column {line.index(control) + 1}: control character "
+                             f"U+{ord(control):04X} is not allowed (lemmas are words; columns are separated by "
+                             "spaces or tabs)")
         line = line.split("%", 1)[0].strip()
         if not line:
             continue
@@ -59,6 +69,9 @@ def parse(text, source="data.txt"):
             except ValueError:
                 expected = "an integer" if kind is np.int64 else "a number"
                 raise InputError(f"{source}, line {number}: {name} must be {expected}, got {value!r}") from None
+            except OverflowError:
+                raise InputError(f"{source}, line {number}: {name} {value} is outside the 64-bit integer range "
+                                 f"({np.iinfo(np.int64).min} .. {np.iinfo(np.int64).max})") from None
         rows.append(tuple(row))
     if not rows:
         raise InputError(f"{source}: no data rows (only comments or blank lines); expected lines of "
@@ -67,18 +80,19 @@ def parse(text, source="data.txt"):
 
 
 def load(path):
-    """Read the table at ``path``: its bytes must be UTF-8 text (see :func:`parse`)."""
-    from pipeline import InputError
+    """Read the table at ``path``: a regular file of UTF-8 text, at most 16 MiB (see :func:`parse`).
 
+    A byte-order mark (Windows editors write one) is skipped.
+    """
+    from pipeline import TEXT_MAX_BYTES, InputError, read_bytes
+
+    raw = read_bytes(path, TEXT_MAX_BYTES, "a data table (config key records.data)", key="records.data")
     try:
-        raw = open(path, "rb").read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file (config key records.data)") from None
-    try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{path}, line {line}: byte 0x{raw[error.start]:02x} is not UTF-8 text") from None
+        start = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw[:start].count(b"\n") + 1
+        raise InputError(f"{path}, line {line}: byte 0x{raw[start]:02x} is not UTF-8 text") from None
     return parse(text, source=str(path))
 
 
