@@ -10,6 +10,7 @@ os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS
 sys.dont_write_bytecode = True
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+import budget
 from pipeline import InputError, check_config, read_yaml
 
 # config.yaml beside this file; `--configfile other.yaml` is merged on top of it
@@ -38,6 +39,9 @@ try:
                                     for f in workflow.configfiles]
                                    + (["--config"] if workflow.config_settings.config else [])),
                  overrides=workflow.config_settings.config)
+    # What each job would need (the photos' sizes from their headers), against config key budget.
+    budget.check(config, {name: budget.image_pixels(Path(workflow.basedir) / path)
+                          for name, path in config["quantize"]["images"].items()})
 except InputError as error:
     raise WorkflowError(str(error)) from None
 

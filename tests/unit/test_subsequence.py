@@ -47,3 +47,11 @@ def test_check_against_brute_force_counts_matches():
 def test_empty_sub_refused():
     with pytest.raises(ValueError, match="non-empty"):
         subsequence.find_numpy([1, 2], [])
+
+
+@pytest.mark.parametrize("length", [59, 60, 80, 1000])
+def test_checks_run_with_a_long_sub(length):
+    """A sub of 60 or more values crashed the timing job (`rng.integers(len(sub), 60)`: low >= high)."""
+    sub = np.random.default_rng(length).integers(0, 2, length)
+    seen = subsequence.check_against_brute_force(np.random.default_rng(1), 6, 3, sub)
+    assert seen >= 3  # planted in every other case (it raises if a search disagrees with brute force)

@@ -25,6 +25,8 @@ rule quantize_frequent:
         n=r"\d+",
     params:
         method="frequent",
+    resources:
+        mem_mb=quantize_mem_mb,  # follows the photo's size: a cluster job requests what it needs
     log:
         log_of("quantize_frequent", "{name}-frequent-{n}"),
     script:
@@ -45,6 +47,8 @@ rule quantize_kmeans:
         method="kmeans",
         steps=config["quantize"]["steps"],
         seed=config["seed"],
+    resources:
+        mem_mb=quantize_mem_mb,  # follows the photo's size: a cluster job requests what it needs
     log:
         log_of("quantize_kmeans", "{name}-kmeans-{n}"),
     script:

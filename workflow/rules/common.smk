@@ -49,3 +49,8 @@ except InputError as error:
 def image_of(wildcards):
     """The path of the image named `name` in config quantize.images."""
     return repo_path(config["quantize"]["images"][wildcards.name])
+
+
+def quantize_mem_mb(wildcards, input):
+    """Memory (MB) to request for quantizing an image: from its pixel count (read from its header), see budget.py."""
+    return budget.mem_mb(budget.image_pixels(input.image) or 0, int(wildcards.n))

@@ -27,11 +27,22 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-CHUNK = 1 << 14  # distinct colours per block of the distance matrix: 16384 x k floats
+CHUNK = 1 << 14  # at most this many distinct colours per block of the distance matrix ...
+BLOCK_BYTES = 8 << 20  # ... and at most about this many bytes in it (16384 x 64 floats): see block_rows
+MAX_COLORS = 256  # an indexed PNG holds at most 256 colours; so does config key quantize.colors
 PIXELS = 1 << 20  # pixels per block when packing and recolouring
 # NumPy releases the GIL in these loops, so blocks run on threads: as many as the CPUs this process may
 # use (under SLURM or taskset, those it was given, not the node's), at most 4.
 WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def block_rows(k):
+    """Rows of X per block of an (rows, k) float64 distance matrix: its size is bounded in bytes, not rows.
+
+    16384 rows for k <= 64 (2 MB for the course's k = 16), fewer for larger k, never under 1024.
+    The blocks depend only on k, never on the number of threads, so neither does the result.
+    """
+    return min(CHUNK, max(1024, BLOCK_BYTES // (8 * max(k, 1))))
 
 
 def in_blocks(n, block, work):
@@ -315,7 +326,7 @@ def nearest(X, C, augmented=None):
 
     Distances are |x|^2 - 2 x.c + |c|^2; |x|^2 is the same for every c, so it
     is left out, and ``[x | 1] @ [-2 C.T ; |c|^2]`` gives the rest in one
-    matrix product per block of CHUNK rows (a block stays in cache). Ties go
+    matrix product per block of ``block_rows(k)`` rows (a block stays in cache). Ties go
     to the lowest index. Pass ``augmented=augment(X)`` to reuse it across calls.
     """
     Xa = augment(X) if augmented is None else augmented
@@ -325,7 +336,7 @@ def nearest(X, C, augmented=None):
     def work(start, stop):
         labels[start:stop] = (Xa[start:stop] @ A).argmin(axis=1)
 
-    in_blocks(len(Xa), CHUNK, work)
+    in_blocks(len(Xa), block_rows(len(C)), work)
     return labels
 
 
@@ -439,7 +450,8 @@ def kmeans(X, weights, k, steps, rng, init=None):
     k = len(C)
     Xa = augment(X)
     columns = [weights] + [np.ascontiguousarray(weights * X[:, d]) for d in range(X.shape[1])]
-    partial = np.empty((-(-len(X) // CHUNK), len(columns), k))  # per block of rows: mass, then sums per coordinate
+    rows = block_rows(k)
+    partial = np.empty((-(-len(X) // rows), len(columns), k))  # per block of rows: mass, then sums per coordinate
 
     for _ in range(steps):
         A = centroid_side(C)
@@ -447,9 +459,9 @@ def kmeans(X, weights, k, steps, rng, init=None):
         def work(start, stop):
             labels = (Xa[start:stop] @ A).argmin(axis=1)
             for j, column in enumerate(columns):
-                partial[start // CHUNK, j] = np.bincount(labels, weights=column[start:stop], minlength=k)
+                partial[start // rows, j] = np.bincount(labels, weights=column[start:stop], minlength=k)
 
-        in_blocks(len(X), CHUNK, work)
+        in_blocks(len(X), rows, work)
         mass, sums = partial[:, 0].sum(axis=0), partial[:, 1:].sum(axis=0).T
         moved = C.copy()
         filled = mass > 0  # an empty cluster keeps its centroid
@@ -523,8 +535,8 @@ def mse(I, Q):
 
 def quantize(I, n, method, steps, rng, colours=None):
     """Quantize I with ``method`` ('kmeans' or 'frequent'); return (Q, palette)."""
-    if n < 1:
-        raise ValueError(f"the number of colours must be at least 1, got {n}")
+    if not 1 <= n <= MAX_COLORS:
+        raise ValueError(f"the number of colours must be in 1..{MAX_COLORS}, got {n}")
     if method == "frequent":
         return quantize_frequent(I, n, colours)
     if method == "kmeans":
@@ -616,8 +628,9 @@ def main(argv=None):
     parser.add_argument("--method", choices=("kmeans", "frequent"), default="kmeans")
     parser.add_argument("--palette", help="also save the palette as .npy here")
     args = parser.parse_args(argv)
-    if args.colors < 1 or args.steps < 1 or args.seed < 0:
-        parser.error("--colors and --steps must be at least 1, --seed at least 0")
+    if not 1 <= args.colors <= MAX_COLORS or args.steps < 1 or args.seed < 0:
+        sys.exit(f"error: --colors must be in 1..{MAX_COLORS} (what an indexed PNG holds), --steps at least 1, "
+                 "--seed at least 0")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         check_paths(args.input, args.output, args.palette)

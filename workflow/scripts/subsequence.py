@@ -59,13 +59,13 @@ def random_sequence(length, alphabet, rng):
 def check_against_brute_force(rng, cases, alphabet, sub):
     """Check both searches against brute force on ``cases`` random sequences; return how many matches were seen.
 
-    Sequences are short (so brute force is quick) and drawn from a small
+    Sequences are short (len(sub) to len(sub) + 59 values, so brute force is quick) and drawn from a small
     alphabet (so matches, overlaps and matches at both ends are frequent);
     ``sub`` itself is planted at the start and at the end of every other case.
     """
     seen = 0
     for case in range(cases):
-        seq = random_sequence(int(rng.integers(len(sub), 60)), alphabet, rng)
+        seq = random_sequence(int(rng.integers(len(sub), len(sub) + 60)), alphabet, rng)
         if case % 2:
             seq[:len(sub)] = sub
             seq[-len(sub):] = sub
