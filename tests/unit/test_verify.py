@@ -105,3 +105,24 @@ def test_accept_then_verify_round_trip(tmp_path):
 
 def test_config_changes_named():
     assert verify.config_changes({"d": {"F": 0.06}, "s": 1}, {"d": {"F": 0.05}, "s": 1}) == ["`d.F`: 0.05 -> 0.06"]
+
+
+@pytest.mark.parametrize("damaged", ["artefact", "reference"])
+def test_a_truncated_file_is_reported_not_a_traceback(tmp_path, damaged):
+    """A PNG cut to 100 bytes made every later run fail inside compare_with_references, and nothing remade it."""
+    results, refs = tmp_path / "results", tmp_path / "refs"
+    for root in (results, refs):
+        (root / "warmup").mkdir(parents=True)
+        iio.imwrite(root / "warmup/diffusion.png", np.random.default_rng(0).integers(0, 256, (40, 40, 3), np.uint8))
+        make_tree(root, {"warmup/diffusion.npy": np.arange(4.0)}, listed=root == refs)
+    manifest.write(refs, {n: manifest.sha256(refs / n) for n in ("warmup/diffusion.png", "warmup/diffusion.npy")})
+    cut = (results if damaged == "artefact" else refs) / "warmup/diffusion.png"
+    cut.write_bytes(cut.read_bytes()[:100])
+    rows = verify.verify([results / "warmup/diffusion.png", results / "warmup/diffusion.npy"], results, refs)
+    status = {r[0]: (r[2], r[3]) for r in rows}
+    assert status["warmup/diffusion.npy"][0] == "ok"
+    assert status["warmup/diffusion.png"][0] == f"UNREADABLE {damaged.upper()}"
+    how = ("snakemake --cores all --force results/warmup/diffusion.png" if damaged == "artefact"
+           else f"git checkout -- {refs / 'warmup/diffusion.png'}")
+    assert how in status["warmup/diffusion.png"][1] and "cannot be read" in status["warmup/diffusion.png"][1]
+    assert "**UNREADABLE" in verify.table(rows)

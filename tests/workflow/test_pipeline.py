@@ -196,3 +196,24 @@ def test_verify_catches_one_cell_and_names_it(run_small, tmp_path):
             if line.startswith("| ") and not line.startswith(("| artefact", "|---"))]
     different = {row[0].lstrip("| ") for row in rows if row[2] != "ok"}
     assert different == {"warmup/automata/rule-90.npy", "warmup/automata/gallery.png"}  # the gallery shows that array
+
+
+def test_a_truncated_artefact_is_reported_and_remade(run_small, tmp_path):
+    """A PNG cut to 100 bytes on disk: verify names it and how to remake it (no traceback); that command works."""
+    workdir, _ = run_small
+    config = small_config(references=str(tmp_path / "refs"))
+    snakemake(workdir, config, "accept_references")
+    path = workdir / "results/warmup/diffusion.png"
+    original = path.read_bytes()
+    path.write_bytes(original[:100])
+    try:
+        result = snakemake(workdir, config, "verify", check=False)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        assert "warmup/diffusion.png | - | **UNREADABLE ARTEFACT** | cannot be read" in result.stderr
+        assert "remake it with `snakemake --cores all --force results/warmup/diffusion.png`" in result.stderr
+        snakemake(workdir, config, "--force", "results/warmup/diffusion.png")
+        assert path.read_bytes() == original
+        snakemake(workdir, config, "verify")
+    finally:
+        if path.read_bytes() != original:
+            path.write_bytes(original)

@@ -148,3 +148,31 @@ def test_accept_references_refuses_folders_it_did_not_make(repo, tmp_path, refer
     assert result.returncode != 0 and message.format(repo=repo) in result.stderr
     assert "PermissionError" not in result.stderr and "Traceback" not in result.stderr
     assert snapshot() == before and not (tmp_path / "run/results").exists()
+
+
+def test_ctrl_c_says_what_stopped_and_a_plain_rerun_finishes(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) mid-job: one line from the job, no
+    KeyboardInterrupt traceback, nothing it wrote kept, and the same command then finishes."""
+    config = small_config(perceptron={"iterations": 100000, "frames": 50})
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    arguments = ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"),
+                 "--configfile", str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "1",
+                 "results/advanced/perceptron/perceptron.mp4"]
+    log = tmp_path / "run/results/logs/train_perceptron/perceptron.log"
+    job = subprocess.Popen([*SNAKEMAKE, *arguments], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (log.exists() and "rule train_perceptron" in log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # inside the training loop
+    os.killpg(job.pid, signal.SIGINT)
+    said, _ = job.communicate(timeout=60)
+    assert job.returncode != 0
+    assert ("interrupted: rule train_perceptron stopped before it finished, and nothing it wrote is kept; "
+            "run the same command again to finish") in said
+    assert "KeyboardInterrupt" not in said and "Traceback" not in said
+    out = tmp_path / "run/results/advanced/perceptron"
+    assert not out.exists() or not list(out.iterdir())
+    again = snakemake_fork.run(arguments)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert sorted(p.name for p in out.iterdir()) == ["log.csv", "perceptron.mp4", "perceptron.png"]

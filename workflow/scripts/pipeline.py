@@ -14,6 +14,7 @@ import logging
 import os
 import stat
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -206,11 +207,30 @@ def figure(figsize):
 # -- running under Snakemake -------------------------------------------------
 
 
+def fingerprints(paths):
+    """The SHA-256 of each regular file in ``paths``, as {path: hex}."""
+    import hashlib
+
+    prints = {}
+    for path in map(str, paths):
+        if os.path.isfile(path):
+            digest = hashlib.sha256()
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+            prints[path] = digest.hexdigest()
+    return prints
+
+
 def entry(snakemake, main):
     """Run ``main()`` as a Snakemake job: log to the job's log file and stderr.
 
     An :class:`InputError` ends the job with its one-line message (exit code 1);
     Snakemake then removes the job's outputs, so nothing half-made remains.
+    The same happens if an input's content changed while the job ran (its
+    outputs would be newer than the input but made from the old content, and
+    taken as up to date forever), and on Ctrl-C, which ends the job with one
+    line saying what was stopped and what to run next (exit code 130).
     """
     handlers = [logging.StreamHandler(sys.stderr)]
     if snakemake.log:
@@ -218,11 +238,28 @@ def entry(snakemake, main):
         handlers.append(logging.FileHandler(snakemake.log[0], mode="w", encoding="utf-8"))
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=handlers, force=True)
     log.info("rule %s: %s", snakemake.rule, ", ".join(map(str, snakemake.output)))
+    started = time.time_ns()
     try:
+        before = fingerprints(snakemake.input)
         main()
+        changed = [path for path, digest in fingerprints(before).items() if before.get(path) != digest]
+        changed += [path for path in before if not os.path.isfile(path)]
+        if changed:
+            raise InputError(f"{changed[0]} changed while rule {snakemake.rule} read it, so its outputs may not "
+                             "match it and were not kept; run the same command again")
     except InputError as error:
         log.error("error: %s", error)
         sys.exit(1)
+    except KeyboardInterrupt:
+        # Outputs this job finished before the interrupt are removed too (only those it wrote: newer than its
+        # start), so that the next run makes them again instead of asking for --rerun-incomplete.
+        for path in map(str, snakemake.output):
+            with contextlib.suppress(OSError):
+                if os.stat(path).st_mtime_ns >= started:
+                    os.unlink(path)
+        log.error("interrupted: rule %s stopped before it finished, and nothing it wrote is kept; "
+                  "run the same command again to finish", snakemake.rule)
+        sys.exit(130)
 
 
 # -- config ------------------------------------------------------------------

@@ -169,6 +169,25 @@ def compare(path, reference, relative):
     return compare_text(path, reference)
 
 
+def unreadable_row(relative, path, reference, error):
+    """The verify.md row of an artefact whose comparison failed: which file is damaged, and how to mend it.
+
+    A file cut short on disk (a PNG of 100 bytes) is reported, never a traceback.
+    """
+    if not Path(reference).is_file():
+        return relative, "-", "UNREADABLE REFERENCE", f"{reference} is missing or not a file: restore it with git"
+    for name, where in (("artefact", path), ("reference", reference)):
+        try:
+            compare(where, where, relative)  # a file compared with itself fails only if it cannot be read
+        except Exception as own:
+            first = (str(own).strip().splitlines() or [""])[0][:160]
+            remake = (f"remake it with `snakemake --cores all --force results/{relative}`" if name == "artefact"
+                      else f"restore it with `git checkout -- {reference}`")
+            return relative, "-", f"UNREADABLE {name.upper()}", f"cannot be read ({type(own).__name__}: {first}); {remake}"
+    first = (str(error).strip().splitlines() or [""])[0][:160]
+    return relative, "-", "NOT COMPARABLE", f"{type(error).__name__}: {first}"
+
+
 def reference_files(references):
     """The references' relative paths, as ``MANIFEST.sha256`` in ``references`` lists them (not its config.yaml).
 
@@ -206,8 +225,11 @@ def verify(artefacts, results, references):
         if relative not in known:
             rows.append((relative, "-", "NO REFERENCE", "no reference file: accept the results to add one"))
             continue
-        outcome = compare(path, reference, relative)
-        rows.append((relative, outcome.check, STATUS_OK if outcome.ok else "DIFFERENT", outcome.difference))
+        try:
+            outcome = compare(path, reference, relative)
+            rows.append((relative, outcome.check, STATUS_OK if outcome.ok else "DIFFERENT", outcome.difference))
+        except Exception as error:  # a damaged file: each reader raises its own types
+            rows.append(unreadable_row(relative, path, reference, error))
     for relative in sorted(known - made):
         rows.append((relative, "-", "NOT MADE", "a reference exists but the pipeline no longer makes this artefact"))
     return rows
@@ -243,6 +265,14 @@ def table(rows, config=None, reference_config=None):
     return "\n".join(lines) + "\n"
 
 
+def comparable_and_equal(path, target, relative):
+    """True if ``path`` matches ``target`` within tolerance; False if not, or if either cannot be read."""
+    try:
+        return compare(path, target, relative).ok
+    except Exception:  # a damaged reference is replaced like a changed one
+        return False
+
+
 def accept(artefacts, results, references, config, repo):
     """Copy every artefact into ``references`` (and the config); return rows (artefact, what happened).
 
@@ -264,7 +294,7 @@ def accept(artefacts, results, references, config, repo):
         target = references / relative
         if relative not in old or not target.exists():
             changes.append((relative, "added"))
-        elif not compare(path, target, relative).ok:
+        elif not comparable_and_equal(path, target, relative):
             changes.append((relative, "changed"))
         elif path.read_bytes() != target.read_bytes():
             changes.append((relative, "refreshed (same within tolerance)"))
