@@ -182,3 +182,8 @@ def test_numbers_given_with_dash_dash_config_are_read_as_numbers(overrides, expe
     from_command_line(config, overrides, SCHEMA)
     section, key, value = expected
     assert config[section][key] == value and type(config[section][key]) is type(value)
+
+
+def test_a_long_list_is_named_not_printed():
+    errors = errors_with(("subsequence", "sub"), [1] * 2000)
+    assert errors == ["subsequence.sub = [1, 1, 1, 1, 1, ... (2,000 items)] is not allowed: must have at most 1000 item(s)"]
