@@ -93,15 +93,20 @@ def test_read_only_checkout_with_results_elsewhere(repo, tmp_path):
     assert snapshot() == before
 
 
+def video_run(tmp_path, config, cores):
+    """Snakemake's arguments for making the perceptron's video in tmp_path/run with ``config``."""
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    return ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"), "--configfile",
+            str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", str(cores),
+            "results/advanced/perceptron/perceptron.mp4"]
+
+
 def test_killed_job_is_redone_and_equals_an_uninterrupted_run(tmp_path):
     import perceptron
     from pipeline import rng
 
     config = small_config(perceptron={"iterations": 3000, "frames": 25})
-    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
-    arguments = ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"),
-                 "--configfile", str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "2",
-                 "results/advanced/perceptron/perceptron.mp4"]
+    arguments = video_run(tmp_path, config, cores=2)
     out = tmp_path / "run/results/advanced/perceptron"
     job = subprocess.Popen([*SNAKEMAKE, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
@@ -153,11 +158,7 @@ def test_accept_references_refuses_folders_it_did_not_make(repo, tmp_path, refer
 def test_ctrl_c_says_what_stopped_and_a_plain_rerun_finishes(tmp_path):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) mid-job: one line from the job, no
     KeyboardInterrupt traceback, nothing it wrote kept, and the same command then finishes."""
-    config = small_config(perceptron={"iterations": 100000, "frames": 50})
-    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
-    arguments = ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"),
-                 "--configfile", str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "1",
-                 "results/advanced/perceptron/perceptron.mp4"]
+    arguments = video_run(tmp_path, small_config(perceptron={"iterations": 100000, "frames": 50}), cores=1)
     log = tmp_path / "run/results/logs/train_perceptron/perceptron.log"
     job = subprocess.Popen([*SNAKEMAKE, *arguments], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            start_new_session=True)
