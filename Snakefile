@@ -52,6 +52,7 @@ include: "workflow/rules/warmup.smk"
 include: "workflow/rules/advanced.smk"
 include: "workflow/rules/verify.smk"
 include: "workflow/rules/benchmarks.smk"
+include: "workflow/rules/students.smk"
 
 
 rule all:

@@ -13,7 +13,17 @@ import numpy as np
 
 
 def random_walk_slow(n, rng):
-    """Walk of n steps with a Python loop; returns the list of the n positions after each step."""
+    """Walk of n steps with a Python loop; returns the list of the n positions after each step.
+
+    Exercise
+    --------
+    A walker starts at 0 and takes ``n`` steps of +1 or -1. Write the walk with
+    a plain Python loop: for each step draw one number with ``rng.random()``;
+    below 0.5 the walker goes up, otherwise down.
+
+    Return the list of the ``n`` positions after each step (the start is not
+    included), so ``random_walk_slow(3, rng)`` may be ``[1, 0, -1]``.
+    """
     position = 0
     walk = []
     for _ in range(n):
@@ -23,13 +33,32 @@ def random_walk_slow(n, rng):
 
 
 def random_walk_faster(n, rng):
-    """Walk of n steps: all steps drawn at once, then accumulated by itertools (a Python list)."""
+    """Walk of n steps: all steps drawn at once, then accumulated by itertools (a Python list).
+
+    Exercise
+    --------
+    The same walk without writing the loop: draw the ``n`` numbers at once
+    with ``rng.random(n)``, turn each into a step (+1 below 0.5, else -1), and
+    let ``itertools.accumulate`` add the steps up.
+
+    Return a list of ``n`` positions, equal to ``random_walk_slow`` for the
+    same generator state.
+    """
     steps = np.where(rng.random(n) < 0.5, 1, -1).tolist()
     return list(accumulate(steps))
 
 
 def random_walk_fastest(n, rng):
-    """Walk of n steps, vectorised: int64 array of the cumulative sum of the steps."""
+    """Walk of n steps, vectorised: int64 array of the cumulative sum of the steps.
+
+    Exercise
+    --------
+    The same walk with NumPy alone, no Python loop: the ``n`` steps drawn as
+    above (``rng.random(n)``, +1 below 0.5, else -1) as an array, then their
+    running sum.
+
+    Return an integer array of shape ``(n,)``.
+    """
     steps = np.where(rng.random(n) < 0.5, 1, -1)
     return np.cumsum(steps)
 
@@ -39,6 +68,24 @@ IMPLEMENTATIONS = {
     "itertools.accumulate": random_walk_faster,
     "numpy cumsum": random_walk_fastest,
 }
+
+
+# The slow and the fast versions of the exercise, for `snakemake check` to time a student's version beside both.
+PAIRS = {"random_walk_fastest": ("random_walk_slow", "random_walk_fastest"),
+         "random_walk_faster": ("random_walk_slow", "random_walk_fastest")}
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes of each exercise: the configured walk, then edge sizes.
+
+    Each case is (function name, arguments); a generator in the arguments is
+    copied for each call, so the student's function and ours draw the same numbers.
+    """
+    from pipeline import rng
+
+    sizes = [config["random_walk"]["n"], 1, 2, 17]
+    return [(name, (n, rng(seed, "check", "random_walk", str(n))))
+            for name in ("random_walk_slow", "random_walk_faster", "random_walk_fastest") for n in sizes]
 
 
 def timings(n, rng, repeats):

@@ -1,0 +1,263 @@
+"""Check a student's functions against the reference: correct or not, and how fast beside the loop.
+
+For each exercise (see exercises.py) that the student's file in config key
+``solutions`` defines, the function is called on the cases the reference
+module lists (``cases(seed, config)``: the configured case, then edge sizes)
+and its result compared with the reference's, with the tolerances of
+``verify``. One status per function:
+
+- ``todo``: it still raises NotImplementedError;
+- ``correct``: every case agrees;
+- ``wrong``: the first case that differs, where, and both values (never our code);
+- ``error``: the student's exception, its traceback trimmed to their own file;
+- ``timeout``: it ran past the time limit (config ``check.timeout``), or past
+  the memory cap (``check.memory_mb``).
+
+Each function runs in a process of its own, with the time limit and the
+memory cap, so an infinite loop or a huge allocation cannot hang or kill the
+check. Where the course has a slow and a fast version (``PAIRS`` in the
+reference module), the student's function is also timed beside both.
+"""
+
+
+import copy
+import importlib
+import importlib.util
+import math
+import multiprocessing
+import os
+import sys
+import traceback
+from pathlib import Path
+
+STATUSES = ("todo", "correct", "wrong", "error", "timeout")
+FAILING = ("wrong", "error", "timeout")
+COLUMNS = ("module", "function", "status", "detail", "student_s", "reference_s")
+
+
+def load_student(path):
+    """Import the student's file as a module of its own name ("student_<module>"), wherever it is."""
+    name = f"student_{Path(path).stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def own_traceback(error, path):
+    """The exception as the student should see it: only the frames of their own file, then the error line."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if os.path.samefile(f.filename, path)] \
+        if os.path.exists(path) else []
+    if isinstance(error, SyntaxError) and error.lineno:
+        return f"{error.filename}, line {error.lineno}: SyntaxError: {error.msg}"
+    lines = [f"{f.filename}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames]
+    lines.append(f"{type(error).__name__}: {error}".rstrip(": "))
+    return "\n".join(lines)
+
+
+def shown(value, width=60):
+    """A short text for a value in the feedback: arrays by shape and dtype when long."""
+    import numpy as np
+
+    if isinstance(value, np.random.Generator):
+        return "rng"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, np.ndarray) and value.size > 8:
+        return f"array of shape {value.shape} ({value.dtype})"
+    text = repr(value.tolist() if isinstance(value, np.ndarray) else value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def first_difference(got, expected):
+    """Where the student's result first differs from the expected one, in words; None if they agree.
+
+    Numbers agree within verify's tolerances (|a - b| <= ATOL + RTOL |b|) if
+    either is floating point, exactly otherwise; text exactly; structured
+    arrays field by field.
+    """
+    import numpy as np
+
+    from verify import ATOL, RTOL
+
+    try:
+        a = np.asarray(got)
+    except Exception as error:  # a ragged list, an object that is not array-like
+        return f"returns {type(got).__name__}, which is not an array ({error})"
+    b = np.asarray(expected)
+    if a.dtype == object:
+        return f"returns {type(got).__name__} holding Python objects; expected {b.dtype} values"
+    if a.shape != b.shape:
+        return f"returns shape {a.shape}, expected shape {b.shape}"
+    if a.dtype.names or b.dtype.names:
+        if a.dtype.names != b.dtype.names:
+            return f"returns fields {a.dtype.names}, expected {b.dtype.names}"
+        for field in a.dtype.names:
+            where = first_difference(a[field], b[field])
+            if where:
+                return f"field {field!r}: {where}"
+        return None
+    text = {a.dtype.kind in "SU", b.dtype.kind in "SU"}
+    if len(text) == 2:
+        return f"returns {a.dtype} values, expected {b.dtype}"
+    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+        x, y = a.astype(np.complex128), b.astype(np.complex128)
+        same = (np.abs(x - y) <= ATOL + RTOL * np.abs(y)) | (np.isnan(x) & np.isnan(y))
+    else:
+        same = a == b
+    wrong = np.argwhere(~np.asarray(same, dtype=bool).reshape(a.shape))
+    if len(wrong) == 0:
+        return None
+    index = tuple(int(i) for i in wrong[0])
+    return (f"at index {list(index)}: yours {shown(a[index])}, expected {shown(b[index])} "
+            f"({len(wrong)} of {max(a.size, 1)} elements differ)")
+
+
+def _child(exercise, student_path, seed, config, memory_mb, send):
+    """In the function's own process: cap the memory, run every case, time the pairs, send one dict back."""
+    import resource
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    try:
+        vsize = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        vsize = 0
+    limit = vsize + memory_mb * (1 << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    module, name = exercise["module"], exercise["name"]
+    reference = importlib.import_module(module)
+    result = {"status": "correct", "detail": "", "student_s": "", "reference_s": ""}
+    try:
+        student = load_student(student_path)
+        function = getattr(student, name, None)
+        if function is None:
+            send.send({**result, "status": "todo", "detail": f"{Path(student_path).name} has no function {name}"})
+            return
+        calls = [args for case, args in reference.cases(seed, config) if case == name]
+        for number, args in enumerate(calls, start=1):
+            expected = getattr(reference, name)(*copy.deepcopy(args))
+            got = function(*copy.deepcopy(args))
+            where = first_difference(got, expected)
+            if where:
+                result.update(status="wrong", detail=f"case {number} of {len(calls)}, {name}"
+                              f"({', '.join(shown(a) for a in args)}): {where}")
+                break
+        result["detail"] = result["detail"] or f"{len(calls)} cases agree"
+        pair = getattr(reference, "PAIRS", {}).get(name)
+        if result["status"] == "correct" and pair and calls:
+            from tools import _human, timeit
+
+            args = calls[0]
+            slow, fast = (getattr(reference, f) for f in pair)
+            times = {label: timeit(lambda f=f: f(*copy.deepcopy(args)), repeats=3)["median"]
+                     for label, f in (("yours", function), ("slow", slow), ("fast", fast))}
+            closer = "the vectorised solution" if abs(math.log(times["yours"] / times["fast"])) <= \
+                abs(math.log(times["yours"] / times["slow"])) else "the loop"
+            result.update(student_s=times["yours"], reference_s=times["fast"],
+                          detail=f"{result['detail']}; yours {_human(times['yours'])}, the loop ({pair[0]}) "
+                                 f"{_human(times['slow'])}, the vectorised solution {_human(times['fast'])}: "
+                                 f"closer to {closer}")
+    except NotImplementedError:
+        result.update(status="todo", detail="still raises NotImplementedError")
+    except MemoryError:
+        result.update(status="timeout", detail=f"ran out of its memory cap ({memory_mb} MB, config check.memory_mb)")
+    except BaseException as error:  # the student's code may raise anything; SystemExit included
+        result.update(status="error", detail=own_traceback(error, student_path))
+    send.send(result)
+
+
+def check_function(exercise, student_path, seed, config, timeout, memory_mb):
+    """Run one exercise's checks in a process of its own; return its row (a dict of COLUMNS)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(exercise, str(student_path), seed, config, memory_mb, send))
+    process.start()
+    send.close()
+    row = {"module": exercise["module"], "function": exercise["name"]}
+    if receive.poll(timeout):
+        try:
+            row.update(receive.recv())
+        except EOFError:
+            row.update(status="error", detail="the process ended without an answer (killed, or os._exit)")
+        process.join(5)
+    else:
+        row.update(status="timeout", detail=f"still running after {timeout:g} s (config check.timeout): "
+                                             "an endless loop, or far slower than the loop version",
+                   student_s="", reference_s="")
+    if process.is_alive():
+        process.kill()
+        process.join()
+    return row
+
+
+def check_all(folder, seed, config, timeout, memory_mb, scripts=None):
+    """Check every exercise whose module has a file in ``folder``; return the rows, in the course's order."""
+    import exercises as catalogue
+
+    rows = []
+    for exercise in catalogue.all_exercises(*([scripts] if scripts else [])):
+        path = Path(folder) / f"{exercise.module}.py"
+        if not path.is_file():
+            rows.append({"module": exercise.module, "function": exercise.name, "status": "todo",
+                         "detail": f"no file {path}", "student_s": "", "reference_s": ""})
+            continue
+        rows.append(check_function({"module": exercise.module, "name": exercise.name}, path.resolve(), seed, config,
+                                   timeout, memory_mb))
+    return rows
+
+
+def report(rows, folder):
+    """The Markdown page a student reads: a summary, then one line per function."""
+    counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES}
+    failing = [r for r in rows if r["status"] in FAILING]
+    lines = ["# Your solutions, checked\n",
+             f"Solutions read from `{folder}`. " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]) + ".\n",
+             ("**Some functions need work** (the check fails): " + ", ".join(f"`{r['module']}.{r['function']}`"
+                                                                         for r in failing) + ".\n") if failing else
+             "**Every function you wrote is correct**" + (" (the others are still to do)." if counts["todo"] else ".")
+             + "\n",
+             "| function | status | detail |", "|---|---|---|"]
+    for r in rows:
+        detail = r["detail"].replace("|", "\\|").replace("\n", "<br>")
+        lines.append(f"| `{r['module']}.{r['function']}` | {r['status']} | {detail} |")
+    lines += ["", "What the statuses mean: **todo** the function still raises NotImplementedError; **correct** it "
+              "agrees with the reference on every case; **wrong** the first case where it does not, and where; "
+              "**error** your code raised an exception (its traceback, in your file only); **timeout** it ran past "
+              "the time limit or the memory cap."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    import csv
+
+    from pipeline import InputError, entry, log, save_csv, save_text
+
+    def run_checks():
+        folder = Path(snakemake.params.solutions)
+        if not folder.is_dir():
+            raise InputError(f"no folder {folder} (config key solutions): make the exercise files first with "
+                             "`snakemake --cores 1 exercises`")
+        limits = snakemake.params.limits
+        rows = check_all(folder, snakemake.params.seed, snakemake.params.config, limits["timeout"],
+                         limits["memory_mb"])
+        for row in rows:
+            log.info("%-36s %-8s %s", f"{row['module']}.{row['function']}", row["status"],
+                     row["detail"].splitlines()[-1] if row["detail"] else "")
+        save_csv(snakemake.output.csv, [{k: row.get(k, "") for k in COLUMNS} for row in rows])
+        save_text(snakemake.output.md, report(rows, folder))
+
+    def verdict():
+        rows = list(csv.DictReader(open(snakemake.input.csv, newline="", encoding="utf-8")))
+        failing = [r for r in rows if r["status"] in FAILING]
+        todo = [f"{r['module']}.{r['function']}" for r in rows if r["status"] == "todo"]
+        if failing:
+            raise InputError(f"{len(failing)} function(s) need work (details in {snakemake.input.md}):\n  "
+                             + "\n  ".join(f"{r['module']}.{r['function']}: {r['status']}: "
+                                           f"{r['detail'].splitlines()[-1]}" for r in failing))
+        correct = sum(r["status"] == "correct" for r in rows)
+        log.info("%d function(s) correct; still to do: %s", correct, ", ".join(todo) if todo else "none")
+
+    entry(snakemake, run_checks if snakemake.rule == "check_solutions" else verdict)

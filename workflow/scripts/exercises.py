@@ -1,0 +1,131 @@
+"""The exercises, read from the reference scripts: statements, signatures, and the student's skeletons.
+
+An exercise is a function of a reference script (``workflow/scripts/<module>.py``)
+whose docstring has an ``Exercise`` section: the statement a student reads,
+in our own words, with the inputs, outputs and shapes. Nothing else lists
+the exercises: a function given such a section appears in the skeletons and
+in the check, and the page of the report shows the same text.
+
+``snakemake --cores 1 exercises`` writes one skeleton per module into the
+folder of config key ``solutions``: the module's imports, and each exercise
+function's signature and statement with a body that raises
+NotImplementedError. A file that exists is never touched.
+"""
+
+
+import ast
+import inspect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent
+# The course's order: the chapters, and the exercises in each (a module not listed here comes last).
+ORDER = ("random_walk", "subsequence", "basic_manipulation", "strides", "repeat", "reorder", "diffusion", "automata",
+         "records", "geometry", "quantize", "perceptron")
+SECTION = re.compile(r"^\s*Exercise\n\s*-{8,}\n(?P<text>.*?)(?=\n\s*\n\s*[A-Z][A-Za-z ]+\n\s*-{3,}\n|\Z)", re.S | re.M)
+
+
+@dataclass
+class Exercise:
+    """One function a student writes: where it lives, how it is called, and what it must do."""
+
+    module: str
+    name: str
+    signature: str  # "(n, rng)"
+    statement: str  # the Exercise section, dedented
+    line: int
+
+    @property
+    def title(self):
+        return f"{self.module}.{self.name}"
+
+
+def statement(docstring):
+    """The text of the ``Exercise`` section of a docstring (dedented), or None."""
+    if not docstring:
+        return None
+    match = SECTION.search(inspect.cleandoc(docstring) + "\n")
+    return inspect.cleandoc(match.group("text")) if match else None
+
+
+def module_exercises(path):
+    """The exercises of one reference script, in the order they are written, read without importing it."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            text = statement(ast.get_docstring(node, clean=False))
+            if text:
+                found.append(Exercise(Path(path).stem, node.name, f"({ast.unparse(node.args)})", text, node.lineno))
+    return found
+
+
+def all_exercises(scripts=SCRIPTS):
+    """Every exercise of every reference script, the modules in the course's order."""
+    modules = sorted(Path(scripts).glob("*.py"),
+                     key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else len(ORDER), p.stem))
+    return [exercise for path in modules for exercise in module_exercises(path)]
+
+
+def imports(path):
+    """The module's top-level import statements, as source lines (what the student's file starts with)."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+            and not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
+
+
+def skeleton(module, exercises, scripts=SCRIPTS):
+    """The text of the student's file for ``module``: imports, then each exercise to write (no solution in it)."""
+    lines = [f'"""Your solutions to the exercises of {module}.py.', "",
+             "Your solutions: replace each `raise NotImplementedError` with your code, then run",
+             "`snakemake --cores all check` to learn whether each function is correct, and how fast.",
+             '"""', "", *imports(Path(scripts) / f"{module}.py"), ""]
+    for exercise in exercises:
+        body = "\n".join(f"    {line}" if line else "" for line in exercise.statement.splitlines())
+        lines += ["", f"def {exercise.name}{exercise.signature}:", f'    """{body.strip()}', '    """',
+                  "    raise NotImplementedError", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_skeletons(folder, scripts=SCRIPTS):
+    """Write a skeleton for every module with exercises into ``folder``; never touch a file that exists.
+
+    Returns (written, kept): the paths written, and those that existed and were left as they are.
+    """
+    from pipeline import atomic_path
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        from pipeline import InputError
+
+        raise InputError(f"config key solutions = {str(folder)!r} is a file; it must be a folder for your solutions")
+    by_module = {}
+    for exercise in all_exercises(scripts):
+        by_module.setdefault(exercise.module, []).append(exercise)
+    written, kept = [], []
+    for module, exercises in by_module.items():
+        path = folder / f"{module}.py"
+        if path.exists() or path.is_symlink():
+            kept.append(path)
+            continue
+        with atomic_path(path) as tmp:
+            tmp.write_text(skeleton(module, exercises, scripts), encoding="utf-8")
+        written.append(path)
+    return written, kept
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, log
+
+    def main():
+        folder = Path(snakemake.params.solutions)
+        written, kept = write_skeletons(folder)
+        for path in written:
+            log.info("wrote %s", path)
+        for path in kept:
+            log.info("kept %s (it exists: never overwritten)", path)
+        log.info("%d exercise files in %s: write your functions there, then run `snakemake --cores all check`",
+                 len(written) + len(kept), folder)
+
+    entry(snakemake, main)
