@@ -17,6 +17,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 def rule_table(rule):
     """Return R, the uint8 array of the rule's 8 bits: R[k] is the new state for neighbourhood k.
 
+    Exercise
+    --------
+    An elementary automaton's rule is a number from 0 to 255 whose 8 bits say
+    what a cell becomes for each of the 8 neighbourhoods (left, centre,
+    right). Return those bits as an integer array ``R`` of shape (8,), where
+    ``R[k]`` is bit ``k`` of ``rule`` (Wolfram's numbering: neighbourhood
+    l, c, r is number 4 l + 2 c + r).
+
     >>> rule_table(30).tolist()
     [0, 1, 1, 1, 1, 0, 0, 0]
     """
@@ -35,7 +43,18 @@ def initial_state(steps, width):
 
 
 def evolve(Z, rule):
-    """Fill rows 1.. of Z in place, one row at a time; the two edge cells stay 0. Return Z."""
+    """Fill rows 1.. of Z in place, one row at a time; the two edge cells stay 0. Return Z.
+
+    Exercise
+    --------
+    ``Z`` is an integer array of shape (steps, width) whose first row is the
+    starting state (0s and 1s). Compute each later row from the one above, a
+    whole row at a time (a sliding window of 3 cells, no loop over cells):
+    the inner cell whose neighbourhood is l, c, r becomes ``R[4 l + 2 c + r]``
+    with ``R = rule_table(rule)``; the first and last cells stay 0.
+
+    Return ``Z``, filled in place.
+    """
     R = rule_table(rule)
     weights = np.array([4, 2, 1])  # left, centre, right
     for i in range(1, len(Z)):
@@ -45,12 +64,33 @@ def evolve(Z, rule):
 
 
 def evolve_python(Z, rule):
-    """The same automaton with a Python loop over every cell (slow, for comparison)."""
+    """The same automaton with a Python loop over every cell (slow, for comparison).
+
+    Exercise
+    --------
+    The same automaton as ``evolve``, one cell at a time with plain loops.
+    Return ``Z``.
+    """
     for i in range(1, len(Z)):
         for j in range(1, Z.shape[1] - 1):
             l, c, r = Z[i - 1, j - 1], Z[i - 1, j], Z[i - 1, j + 1]
             Z[i, j] = (rule >> (4 * l + 2 * c + r)) & 1
     return Z
+
+
+PAIRS = {"evolve": ("evolve_python", "evolve")}  # the loop and the row-at-a-time automaton, for `snakemake check`
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: each configured rule at the configured size, then all 256 rules small."""
+    p = config["automata"]
+    rules = list(config["automata"]["rules"])
+    calls = [("rule_table", (rule,)) for rule in range(256)]
+    for name in ("evolve", "evolve_python"):
+        calls += [(name, (initial_state(p["steps"], p["width"]), rule)) for rule in rules]
+        calls += [(name, (initial_state(6, 9), rule)) for rule in range(256)]
+        calls += [(name, (initial_state(1, 3), 30))]
+    return calls
 
 
 def plot(Z):

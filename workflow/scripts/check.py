@@ -129,37 +129,27 @@ def _child(exercise, student_path, seed, config, memory_mb, send):
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     module, name = exercise["module"], exercise["name"]
     reference = importlib.import_module(module)
-    result = {"status": "correct", "detail": "", "student_s": "", "reference_s": ""}
+    all_cases = reference.cases(seed, config)
+    calls = [args for case, args in all_cases if case == name]
+    expected = [getattr(reference, name)(*copy.deepcopy(args)) for args in calls]  # ours: computed first
+    result = {"status": "correct", "detail": f"{len(calls)} cases agree", "student_s": "", "reference_s": ""}
     try:
         student = load_student(student_path)
         function = getattr(student, name, None)
         if function is None:
             send.send({**result, "status": "todo", "detail": f"{Path(student_path).name} has no function {name}"})
             return
-        calls = [args for case, args in reference.cases(seed, config) if case == name]
-        for number, args in enumerate(calls, start=1):
-            expected = getattr(reference, name)(*copy.deepcopy(args))
-            got = function(*copy.deepcopy(args))
-            where = first_difference(got, expected)
+        for number, (args, want) in enumerate(zip(calls, expected), start=1):
+            where = first_difference(function(*copy.deepcopy(args)), want)
             if where:
-                result.update(status="wrong", detail=f"case {number} of {len(calls)}, {name}"
-                              f"({', '.join(shown(a) for a in args)}): {where}")
-                break
-        result["detail"] = result["detail"] or f"{len(calls)} cases agree"
+                send.send({**result, "status": "wrong", "detail": f"case {number} of {len(calls)}, {name}"
+                           f"({', '.join(shown(a) for a in args)}): {where}"})
+                return
         pair = getattr(reference, "PAIRS", {}).get(name)
-        if result["status"] == "correct" and pair and calls:
-            from tools import _human, timeit
-
-            args = calls[0]
-            slow, fast = (getattr(reference, f) for f in pair)
-            times = {label: timeit(lambda f=f: f(*copy.deepcopy(args)), repeats=3)["median"]
-                     for label, f in (("yours", function), ("slow", slow), ("fast", fast))}
-            closer = "the vectorised solution" if abs(math.log(times["yours"] / times["fast"])) <= \
-                abs(math.log(times["yours"] / times["slow"])) else "the loop"
-            result.update(student_s=times["yours"], reference_s=times["fast"],
-                          detail=f"{result['detail']}; yours {_human(times['yours'])}, the loop ({pair[0]}) "
-                                 f"{_human(times['slow'])}, the vectorised solution {_human(times['fast'])}: "
-                                 f"closer to {closer}")
+        if pair and calls:
+            timing = timed(function, calls[0], reference, pair, all_cases)
+            result.update(student_s=timing["student_s"], reference_s=timing["reference_s"],
+                          detail=f"{result['detail']}; {timing['timing']}")
     except NotImplementedError:
         result.update(status="todo", detail="still raises NotImplementedError")
     except MemoryError:
@@ -167,6 +157,22 @@ def _child(exercise, student_path, seed, config, memory_mb, send):
     except BaseException as error:  # the student's code may raise anything; SystemExit included
         result.update(status="error", detail=own_traceback(error, student_path))
     send.send(result)
+
+
+def timed(function, args, reference, pair, all_cases):
+    """Time the student's function beside the course's loop and vectorised versions, each on its first case."""
+    from tools import _human, timeit
+
+    first = {case: a for case, a in reversed(all_cases)}  # each function's first case
+    slow, fast = (getattr(reference, f) for f in pair)
+    times = {"slow": timeit(lambda: slow(*copy.deepcopy(first[pair[0]])), repeats=3)["median"],
+             "fast": timeit(lambda: fast(*copy.deepcopy(first[pair[1]])), repeats=3)["median"],
+             "yours": timeit(lambda: function(*copy.deepcopy(args)), repeats=3)["median"]}
+    closer = "the vectorised solution" if abs(math.log(times["yours"] / times["fast"])) <= \
+        abs(math.log(times["yours"] / times["slow"])) else "the loop"
+    return {"student_s": times["yours"], "reference_s": times["fast"],
+            "timing": f"yours {_human(times['yours'])}, the loop ({pair[0]}) {_human(times['slow'])}, "
+                      f"the vectorised solution {_human(times['fast'])}: closer to {closer}"}
 
 
 def check_function(exercise, student_path, seed, config, timeout, memory_mb):

@@ -26,6 +26,16 @@ def initial_state(steps, size, amplitude, period, offset):
 def diffuse(Z, F):
     """Fill rows 1.. of Z in place with the explicit scheme; return Z.
 
+    Exercise
+    --------
+    ``Z`` is a float array of shape (steps, size) whose first row is the
+    initial temperature. Fill each later row from the one above with
+    u[i] + F (u[i-1] - 2 u[i] + u[i+1]) for every inner cell; the first and
+    last cells of each later row stay as they are. Use a sliding-window view
+    of the row above (windows of 3 cells, no copy) instead of a loop over cells.
+
+    Return ``Z``, filled in place.
+
     Parameters
     ----------
     Z : ndarray of shape (steps, size)
@@ -48,11 +58,29 @@ def diffuse(Z, F):
 
 
 def diffuse_python(Z, F):
-    """The same scheme with a Python loop over every cell (slow, for comparison)."""
+    """The same scheme with a Python loop over every cell (slow, for comparison).
+
+    Exercise
+    --------
+    The same heat equation as ``diffuse``, written with two plain loops: over
+    the rows, then over the inner cells of each row. Return ``Z``.
+    """
     for i in range(1, len(Z)):
         for j in range(1, Z.shape[1] - 1):
             Z[i, j] = Z[i - 1, j] + F * (Z[i - 1, j - 1] - 2 * Z[i - 1, j] + Z[i - 1, j + 1])
     return Z
+
+
+PAIRS = {"diffuse": ("diffuse_python", "diffuse")}  # the loop and the vectorised scheme, for `snakemake check`
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: the configured heat equation, then the smallest grids."""
+    p = config["diffusion"]
+    grids = [(initial_state(p["steps"], p["size"], p["amplitude"], p["period"], p["offset"]), p["F"]),
+             (initial_state(1, 3, 1.0, 1, 1), 0.5), (initial_state(4, 3, 1.0, 2, 1), 0.25),
+             (np.arange(24.0).reshape(3, 8), 0.1)]
+    return [(name, args) for name in ("diffuse", "diffuse_python") for args in grids]
 
 
 def plot(Z):

@@ -16,6 +16,16 @@ CORNERS = [(-1, -1), (-1, +1), (+1, +1), (+1, -1)]
 def squares(n, scale, translate):
     """Return S, n squares with the same scale and translation and angles spread over a full turn.
 
+    Exercise
+    --------
+    Design one structured array ``S`` that holds, for each of ``n`` squares,
+    its four corners (-1, -1), (-1, +1), (+1, +1), (+1, -1) as ``points``
+    (shape (4, 2)), its ``scale`` and ``translate`` (x, y), and its
+    ``rotate`` angle in radians: the angles spread evenly over a full turn,
+    starting at 0 and not coming back to it.
+
+    Return ``S``, of shape (n,), with fields named points, scale, translate, rotate.
+
     The angles are ``np.linspace(0, 2*pi, n, endpoint=False)``: the last square
     does not land back on the first.
     """
@@ -30,7 +40,16 @@ def squares(n, scale, translate):
 
 
 def transform_loop(S):
-    """Return P of shape (len(S), 4, 2): the course's double loop, one corner at a time."""
+    """Return P of shape (len(S), 4, 2): the course's double loop, one corner at a time.
+
+    Exercise
+    --------
+    Transform every corner of every square of ``S``: scale it, then
+    translate it, then rotate it about the origin by the square's angle.
+    Write it with plain loops over the squares and their corners.
+
+    Return ``P``, float array of shape (len(S), 4, 2): the transformed corners.
+    """
     P = np.zeros((len(S), 4, 2))
     for i in range(len(S)):
         for j in range(4):
@@ -45,6 +64,14 @@ def transform_loop(S):
 def transform(S):
     """Return P of shape (len(S), 4, 2) without a Python loop.
 
+    Exercise
+    --------
+    The same transformation as ``transform_loop``, without a Python loop:
+    broadcast the scale and translation over the corners, build all the
+    rotation matrices at once, and apply them (``np.einsum`` does it in one call).
+
+    Return ``P``, float array of shape (len(S), 4, 2).
+
     Scale and translate broadcast over the corners; R has shape (n, 2, 2),
     one rotation matrix per square, and ``einsum('nij,nkj->nki')`` applies
     R[n] to each of the four corners k of square n.
@@ -53,6 +80,17 @@ def transform(S):
     c, s = np.cos(S["rotate"]), np.sin(S["rotate"])
     R = np.stack([np.stack([c, -s], axis=-1), np.stack([s, c], axis=-1)], axis=1)
     return np.einsum("nij,nkj->nki", R, Q)
+
+
+PAIRS = {"transform": ("transform_loop", "transform")}  # the loop and the einsum, for `snakemake check`
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: the configured squares, then one square, and unusual scales."""
+    g = config["geometry"]
+    sets = [(g["squares"], g["scale"], tuple(g["translate"])), (1, 1.0, (0.0, 0.0)), (7, 2.5, (-1.0, 3.0))]
+    return ([("squares", args) for args in sets]
+            + [(name, (squares(*args),)) for name in ("transform", "transform_loop") for args in sets])
 
 
 def plot(P):

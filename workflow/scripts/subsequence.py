@@ -12,13 +12,33 @@ import numpy as np
 
 
 def find_python(seq, sub):
-    """Return the start indices of every occurrence of ``sub`` in ``seq`` (lists), overlaps included."""
+    """Return the start indices of every occurrence of ``sub`` in ``seq`` (lists), overlaps included.
+
+    Exercise
+    --------
+    ``seq`` and ``sub`` are Python lists of integers. Find every position
+    ``i`` where ``sub`` starts in ``seq``, in pure Python: occurrences may
+    overlap, and one may end on the last element of ``seq``.
+
+    Return the list of those positions, in increasing order (``[]`` if none).
+    """
     n = len(sub)
     return [i for i in range(len(seq) - n + 1) if seq[i:i + n] == sub]
 
 
 def find_numpy(seq, sub):
     """Return the start indices of every occurrence of ``sub`` in ``seq``, as an int64 array.
+
+    Exercise
+    --------
+    The same search with NumPy and no Python loop over ``seq``: ``seq`` and
+    ``sub`` are 1-D integer arrays (``sub`` not empty, possibly longer than
+    ``seq``, possibly all zeros). Hint: a window equal to ``sub`` has the same
+    dot product with ``sub`` as ``sub`` itself; ``np.correlate`` computes
+    every window's dot product at once, but equal dot products do not prove
+    equal windows.
+
+    Return an integer array of the start positions, increasing.
 
     A window equal to ``sub`` has ``window . sub == sub . sub``, so the
     correlation finds every match plus, possibly, some windows that only
@@ -40,6 +60,22 @@ def find_numpy(seq, sub):
     check = candidates[:, np.newaxis] + np.arange(len(sub))
     mask = np.all(np.take(seq, check) == sub, axis=-1)
     return candidates[mask]
+
+
+PAIRS = {"find_numpy": ("find_python", "find_numpy")}  # the loop and the vectorised search, for `snakemake check`
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: the configured search, then matches at both ends, overlaps, zeros."""
+    from pipeline import rng
+
+    p = config["subsequence"]
+    seq = random_sequence(p["length"], p["alphabet"], rng(seed, "subsequence"))
+    small = [([1, 2, 1, 2, 1], [1, 2, 1]), ([0, 0, 0, 0], [0, 0]), ([3, 1, 2], [1, 2]), ([1, 2], [1, 2, 3]),
+             ([5], [5]), ([2, 2, 2], [1])]
+    calls = [(seq, list(p["sub"]))] + small
+    return ([("find_python", (s.tolist() if hasattr(s, "tolist") else list(s), list(b))) for s, b in calls]
+            + [("find_numpy", (np.asarray(s), np.asarray(b))) for s, b in calls])
 
 
 def find_brute_force(seq, sub):
