@@ -132,7 +132,8 @@ def _child(exercise, student_path, seed, config, memory_mb, send):
     all_cases = reference.cases(seed, config)
     calls = [args for case, args in all_cases if case == name]
     expected = [getattr(reference, name)(*copy.deepcopy(args)) for args in calls]  # ours: computed first
-    result = {"status": "correct", "detail": f"{len(calls)} cases agree", "student_s": "", "reference_s": ""}
+    agree = f"{len(calls)} cases agree" if len(calls) != 1 else "1 case agrees"
+    result = {"status": "correct", "detail": agree, "student_s": "", "reference_s": ""}
     try:
         student = load_student(student_path)
         function = getattr(student, name, None)

@@ -23,6 +23,17 @@ LEMMA_MAX = DTYPE["lemma"].itemsize // 4  # 10 characters
 def parse(text, source="data.txt"):
     """Return the table in ``text`` as a structured array of dtype DTYPE.
 
+    Exercise
+    --------
+    ``text`` holds the course's table, one row a line: rank, lemma (a word of
+    at most 10 letters), frequency and dispersion, separated by spaces; lines
+    starting with '%' are comments. Design a structured dtype for it (integer
+    rank and frequency, text lemma, float dispersion) and read the table into
+    an array of that dtype (``np.loadtxt`` can, from a file-like object).
+
+    Return the structured array, one element per data row, with fields named
+    rank, lemma, frequency, dispersion.
+
     Parameters
     ----------
     text : str
@@ -97,7 +108,13 @@ def load(path):
 
 
 def sort_by_frequency(data):
-    """Return the rows sorted by frequency, ascending (stable: equal frequencies keep file order)."""
+    """Return the rows sorted by frequency, ascending (stable: equal frequencies keep file order).
+
+    Exercise
+    --------
+    Given the structured array that ``parse`` returns, return its rows sorted
+    by frequency, smallest first; rows of equal frequency keep their order.
+    """
     return np.sort(data, order="frequency", kind="stable")
 
 
@@ -112,6 +129,17 @@ def load_npz(path):
     """Load the tables saved by :func:`save`; pickled objects are refused."""
     with np.load(path, allow_pickle=False) as out:
         return {name: out[name] for name in out.files}
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: the course's table, then a table with ties and a single row."""
+    from pathlib import Path
+
+    course = Path(config["records"]["data"])
+    course = course if course.is_absolute() else Path(__file__).resolve().parents[2] / course
+    texts = [course.read_text(encoding="utf-8"), "% r l f d\n1 a 5 0.1\n2 b 3 0.2\n3 c 5 0.3\n4 d 1 0.4\n",
+             "7 alone 12 0.5\n"]
+    return [("parse", (text,)) for text in texts] + [("sort_by_frequency", (parse(text),)) for text in texts]
 
 
 if __name__ == "__main__" and "snakemake" in globals():

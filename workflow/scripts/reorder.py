@@ -19,13 +19,31 @@ L = [0, 0, 0, 0, 0, 0, 3, 233,
 
 
 def element_numpy(L, index=(1, 0, 0), shape=(2, 2, 2), dtype=">i8"):
-    """Read element ``index`` of the Fortran-ordered array whose bytes are L, with NumPy."""
+    """Read element ``index`` of the Fortran-ordered array whose bytes are L, with NumPy.
+
+    Exercise
+    --------
+    ``L`` is a list of bytes (integers 0..255): the memory of an array of
+    ``shape`` whose items are big-endian 64-bit integers, stored in Fortran
+    order. With NumPy, read the element at ``index``.
+
+    Return it as a Python int.
+    """
     Z = np.array(L, dtype=np.ubyte).view(dtype).reshape(shape, order="F")
     return int(Z[index])
 
 
 def element_struct(L, index=(1, 0, 0), shape=(2, 2, 2), itemsize=8):
-    """Read the same element with struct alone: Fortran strides are (8, 8*2, 8*2*2)."""
+    """Read the same element with struct alone: Fortran strides are (8, 8*2, 8*2*2).
+
+    Exercise
+    --------
+    The same element as ``element_numpy``, without NumPy: work out where its
+    ``itemsize`` bytes start in ``L`` (in Fortran order the first axis moves
+    fastest), and decode them with the ``struct`` module.
+
+    Return it as a Python int.
+    """
     strides, step = [], itemsize
     for n in shape:
         strides.append(step)
@@ -43,3 +61,11 @@ def dump(Z, order):
 def course_generator():
     """The array the course's comment says the dump came from: range(1001, 1009) reshaped in F order."""
     return np.reshape(np.arange(1001, 1009), (2, 2, 2), order="F")
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: the course's dump at every index, and a dump of another shape."""
+    other = list(np.arange(-3, 9).reshape((3, 4), order="F").ravel(order="F").astype(">i8").view(np.ubyte))
+    calls = [(L, index) for index in np.ndindex(2, 2, 2)] + [(other, (2, 1)), (other, (0, 3))]
+    return [(name, (dump, index, (2, 2, 2) if dump is L else (3, 4))) for name in ("element_numpy", "element_struct")
+            for dump, index in calls]

@@ -6,6 +6,15 @@ import numpy as np
 def strides(Z, order=None):
     """Return the strides, in bytes, of a contiguous array of Z's shape and item size.
 
+    Exercise
+    --------
+    Compute by hand what ``Z.strides`` says for a contiguous array ``Z``:
+    for each axis, how many bytes separate two neighbours along it. Use only
+    ``Z.shape``, ``Z.itemsize`` and whether ``Z`` is Fortran ordered
+    (``np.isfortran(Z)``), never ``Z.strides``.
+
+    Return a tuple of ``Z.ndim`` integers.
+
     Parameters
     ----------
     Z : ndarray
@@ -40,3 +49,11 @@ def strides(Z, order=None):
         result.append(step)
         step *= n
     return tuple(result) if order == "F" else tuple(result[::-1])
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: C and Fortran arrays of several shapes and item sizes."""
+    arrays = [np.arange(24).reshape((2, 3, 4), order=o) for o in "CF"]
+    arrays += [np.zeros((5, 7), dtype=np.float32, order=o) for o in "CF"]
+    arrays += [np.zeros(6, np.int8), np.zeros((2, 1, 3), np.complex128), np.zeros((3, 2, 5, 4), np.uint16, order="F")]
+    return [("strides", (Z,)) for Z in arrays]
