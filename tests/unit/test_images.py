@@ -7,7 +7,9 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+import images
 import quantize
+import quantize_engine
 from pipeline import InputError, rng
 
 KITTEN = Path(__file__).resolve().parents[2] / "data" / "kitten.jpg"
@@ -25,7 +27,7 @@ def write(path, array):
 ])
 def test_converted_with_a_note(tmp_path, make, note):
     source = make(np.random.default_rng(0))
-    I, notes = quantize.read_image(write(tmp_path / "in.png", source))
+    I, notes = images.read_image(write(tmp_path / "in.png", source))
     assert I.shape == (5, 6, 3) and I.dtype == np.uint8
     assert any(note in n for n in notes)
     if source.dtype == np.uint8 and source.ndim == 2:
@@ -38,13 +40,13 @@ def test_palette_png(tmp_path):
     rgb = np.random.default_rng(1).integers(0, 256, (7, 9, 3), dtype=np.uint8)
     image = Image.fromarray(rgb).convert("P", palette=Image.Palette.ADAPTIVE, colors=4)
     image.save(tmp_path / "pal.png")
-    I, notes = quantize.read_image(tmp_path / "pal.png")
+    I, notes = images.read_image(tmp_path / "pal.png")
     np.testing.assert_array_equal(I, np.asarray(image.convert("RGB")))
     assert notes == ["palette image: its palette applied, giving RGB"]
 
 
 def test_one_pixel_image(tmp_path):
-    I, notes = quantize.read_image(write(tmp_path / "one.png", np.array([[[1, 2, 3]]], np.uint8)))
+    I, notes = images.read_image(write(tmp_path / "one.png", np.array([[[1, 2, 3]]], np.uint8)))
     for method in ("kmeans", "frequent"):
         Q, palette = quantize.quantize(I, 16, method, 20, rng(0, "one"))
         assert Q.tolist() == [[[1, 2, 3]]] and palette.tolist() == [[1, 2, 3]]
@@ -54,18 +56,18 @@ def test_truncated_jpeg(tmp_path):
     data = KITTEN.read_bytes()
     (tmp_path / "cut.jpg").write_bytes(data[:len(data) // 2])
     with pytest.raises(InputError, match=r"cut.jpg: cannot be read as an image \(OSError: image file is truncated"):
-        quantize.read_image(tmp_path / "cut.jpg")
+        images.read_image(tmp_path / "cut.jpg")
 
 
 def test_text_file_named_png(tmp_path):
     (tmp_path / "notes.png").write_text("not a picture")
     with pytest.raises(InputError, match=r"notes.png: cannot be read as an image"):
-        quantize.read_image(tmp_path / "notes.png")
+        images.read_image(tmp_path / "notes.png")
 
 
 def test_missing_image(tmp_path):
     with pytest.raises(InputError, match=r"gone.jpg: no such file"):
-        quantize.read_image(tmp_path / "gone.jpg")
+        images.read_image(tmp_path / "gone.jpg")
 
 
 def test_more_colours_than_the_image_has(tmp_path):
@@ -160,7 +162,7 @@ def test_cmyk_jpeg_in_its_colours(tmp_path):
     cmyk = Image.new("CMYK", (16, 8), (255, 0, 0, 0))  # pure cyan ink
     cmyk.paste((0, 0, 255, 0), (8, 0, 16, 8))  # pure yellow ink
     cmyk.save(tmp_path / "print.jpg", quality=95)
-    I, notes = quantize.read_image(tmp_path / "print.jpg")
+    I, notes = images.read_image(tmp_path / "print.jpg")
     assert np.abs(I[4, 2].astype(int) - [0, 255, 255]).max() <= 6  # cyan
     assert np.abs(I[4, 13].astype(int) - [255, 255, 0]).max() <= 6  # yellow
     assert notes == ["CMYK image converted to RGB"]
@@ -171,7 +173,7 @@ def test_lab_tiff_in_its_colours(tmp_path):
 
     lab = Image.new("LAB", (4, 4), (round(53.24 * 2.55), 128 + 80, 128 + 67))  # about sRGB red
     lab.save(tmp_path / "lab.tif")
-    I, notes = quantize.read_image(tmp_path / "lab.tif")
+    I, notes = images.read_image(tmp_path / "lab.tif")
     expected = srgb_from_lab(lab.getpixel((0, 0))[0] / 2.55, 80, 67)
     assert np.abs(I[0, 0] - expected).max() <= 4 and notes == ["LAB image converted to RGB"]
 
@@ -185,17 +187,17 @@ def test_exif_orientation_applied(tmp_path, orientation, turn):
     exif = Image.Exif()
     exif[0x0112] = orientation
     Image.fromarray(A).save(tmp_path / "turned.png", exif=exif)
-    I, notes = quantize.read_image(tmp_path / "turned.png")
+    I, notes = images.read_image(tmp_path / "turned.png")
     np.testing.assert_array_equal(I, turn(A))
-    assert notes == [f"{quantize.ORIENTATIONS[orientation]}, as its EXIF orientation ({orientation}) says"]
+    assert notes == [f"{images.ORIENTATIONS[orientation]}, as its EXIF orientation ({orientation}) says"]
 
 
 def test_too_many_pixels_refused_with_the_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(quantize, "IMAGE_MAX_PIXELS", 1000)
+    monkeypatch.setattr(images, "IMAGE_MAX_PIXELS", 1000)
     path = write(tmp_path / "big.png", np.zeros((40, 30, 3), np.uint8))
-    with pytest.raises(InputError, match=r"big.png: 30 x 40 = 0 megapixels, more than the 0 megapixels an image may "
-                                         r"have \(quantize.IMAGE_MAX_PIXELS\)"):
-        quantize.read_image(path)
+    with pytest.raises(InputError, match=r"big.png: 30 x 40 = 0.0012 megapixels, more than the 0.001 megapixels an image may "
+                                         r"have \(images.IMAGE_MAX_PIXELS\)"):
+        images.read_image(path)
 
 
 def test_decompression_bomb_refused_before_decoding(tmp_path):
@@ -209,7 +211,7 @@ def test_decompression_bomb_refused_before_decoding(tmp_path):
     header = struct.pack(">IIBBBBB", 20000, 20000, 8, 2, 0, 0, 0)
     (tmp_path / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
     with pytest.raises(InputError, match=r"bomb.png: 20000 x 20000 = 400 megapixels, more than the 268 megapixels"):
-        quantize.read_image(tmp_path / "bomb.png")
+        images.read_image(tmp_path / "bomb.png")
 
 
 @pytest.mark.parametrize("kind,message", [("folder", "is a folder; only regular files are read"),
@@ -220,7 +222,7 @@ def test_not_a_regular_file(tmp_path, kind, message):
     if kind == "fifo":
         os.mkfifo(path)  # reading it would block forever
     with pytest.raises(InputError, match=message):
-        quantize.read_image(path)
+        images.read_image(path)
 
 
 def test_permission_denied_named(tmp_path, monkeypatch):
@@ -234,4 +236,4 @@ def test_permission_denied_named(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Image, "open", denied)
     with pytest.raises(InputError, match=r"locked.png: permission denied$"):
-        quantize.read_image(path)
+        images.read_image(path)

@@ -5,7 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import images
 import quantize
+import quantize_engine
 import records
 import strides
 import subsequence

@@ -1,7 +1,11 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+import images
 import quantize
+import quantize_engine
 from pipeline import InputError, rng
 
 
@@ -11,7 +15,7 @@ def colours(I):
 
 def test_distinct_colors_against_unique():
     I = np.random.default_rng(0).integers(0, 4, size=(30, 20, 3), dtype=np.uint8) * 60
-    colors, counts = quantize.distinct_colors(I)
+    colors, counts = quantize_engine.distinct_colors(I)
     expected, expected_counts = np.unique(I.reshape(-1, 3), axis=0, return_counts=True)
     np.testing.assert_array_equal(colors, expected)
     np.testing.assert_array_equal(counts, expected_counts)
@@ -22,36 +26,36 @@ def test_count_colors_against_a_counter(monkeypatch, workers):
     """Each thread's part is counted on its own, and the parts merged: colours shared by parts count once."""
     from collections import Counter
 
-    monkeypatch.setattr(quantize, "WORKERS", workers)
+    monkeypatch.setattr(quantize_engine, "WORKERS", workers)
     P = np.random.default_rng(workers).integers(0, 50, size=(23, 7)).astype(np.uint32)
-    present, counts = quantize.count_colors(P)
+    present, counts = quantize_engine.count_colors(P)
     expected = sorted(Counter(P.ravel().tolist()).items())
     assert list(zip(present.tolist(), counts.tolist())) == expected
 
 
 def test_results_do_not_depend_on_threads_or_blocks(monkeypatch):
     I = np.random.default_rng(5).integers(0, 256, size=(60, 50, 3), dtype=np.uint8)
-    one = quantize.quantize_kmeans(I, 6, 8, rng(1, "t"))
+    one = quantize_engine.quantize_kmeans(I, 6, 8, rng(1, "t"))
     for name, value in [("WORKERS", 3), ("CHUNK", 100), ("PIXELS", 77)]:
-        monkeypatch.setattr(quantize, name, value)
-    many = quantize.quantize_kmeans(I, 6, 8, rng(1, "t"))
+        monkeypatch.setattr(quantize_engine, name, value)
+    many = quantize_engine.quantize_kmeans(I, 6, 8, rng(1, "t"))
     np.testing.assert_array_equal(one[0], many[0])
     np.testing.assert_array_equal(one[1], many[1])
 
 
 def test_pack_recolor_round_trip():
     I = np.random.default_rng(9).integers(0, 256, size=(40, 30, 3), dtype=np.uint8)
-    P = quantize.pack(I)
+    P = quantize_engine.pack(I)
     r, g, b = map(int, I[3, 4])
     assert P[3, 4] == r * 65536 + g * 256 + b
-    present, _ = quantize.count_colors(P)
+    present, _ = quantize_engine.count_colors(P)
     every = np.arange(len(present))  # each colour its own label: more than 256, so a 16-bit table
-    np.testing.assert_array_equal(quantize.recolor(P, present, every, quantize.unpack(present)), I)
-    inverted = quantize.recolor(P, present, every, 255 - quantize.unpack(present))
+    np.testing.assert_array_equal(quantize_engine.recolor(P, present, every, quantize_engine.unpack(present)), I)
+    inverted = quantize_engine.recolor(P, present, every, 255 - quantize_engine.unpack(present))
     np.testing.assert_array_equal(inverted, 255 - I)
     # two labels: each pixel becomes black or white by the colour's red channel
-    dark = (quantize.unpack(present)[:, 0] < 128).astype(int)
-    two = quantize.recolor(P, present, dark, [[255, 255, 255], [0, 0, 0]])
+    dark = (quantize_engine.unpack(present)[:, 0] < 128).astype(int)
+    two = quantize_engine.recolor(P, present, dark, [[255, 255, 255], [0, 0, 0]])
     np.testing.assert_array_equal(two, np.where(I[..., :1] < 128, 0, 255).repeat(3, axis=2))
 
 
@@ -59,13 +63,13 @@ def test_nearest_against_brute_force():
     g = np.random.default_rng(1)
     X, C = g.uniform(0, 255, (500, 3)), g.uniform(0, 255, (7, 3))
     brute = [min(range(7), key=lambda j: sum((x - c) ** 2 for x, c in zip(row, C[j]))) for row in X]
-    assert quantize.nearest(X, C).tolist() == brute
+    assert quantize_engine.nearest(X, C).tolist() == brute
 
 
 def test_frequent_on_a_tiny_image():
     # 5 red, 3 dark blue, 2 blue-ish, 1 almost red: the 2 most frequent are red and dark blue
     I = np.array([[[255, 0, 0]] * 5 + [[0, 0, 200]] * 3 + [[0, 0, 255]] * 2 + [[250, 10, 0]]], dtype=np.uint8)
-    Q, palette = quantize.quantize_frequent(I, 2)
+    Q, palette = quantize_engine.quantize_frequent(I, 2)
     assert palette.tolist() == [[255, 0, 0], [0, 0, 200]]
     assert Q[0].tolist() == [[255, 0, 0]] * 5 + [[0, 0, 200]] * 5 + [[255, 0, 0]]
 
@@ -78,7 +82,7 @@ def blobs(seed, centres, per=400, spread=6):
 
 def test_kmeans_recovers_separated_centres():
     I, centres = blobs(2, [(30, 30, 30), (220, 40, 40), (40, 200, 60), (60, 60, 230), (230, 230, 200)])
-    Q, palette = quantize.quantize_kmeans(I, 5, 20, rng(0, "k"))
+    Q, palette = quantize_engine.quantize_kmeans(I, 5, 20, rng(0, "k"))
     assert len(palette) == 5
     for c in centres:  # every true centre has a palette colour within 3 units
         assert np.min(np.linalg.norm(palette - c, axis=1)) < 3
@@ -106,24 +110,24 @@ def test_fewer_distinct_colours_than_asked(method):
 
 def test_kmeans_is_deterministic_for_a_seed():
     I = np.random.default_rng(3).integers(0, 256, size=(50, 50, 3), dtype=np.uint8)
-    a = quantize.quantize_kmeans(I, 8, 10, rng(4, "d"))
-    b = quantize.quantize_kmeans(I, 8, 10, rng(4, "d"))
+    a = quantize_engine.quantize_kmeans(I, 8, 10, rng(4, "d"))
+    b = quantize_engine.quantize_kmeans(I, 8, 10, rng(4, "d"))
     np.testing.assert_array_equal(a[0], b[0])
 
 
 def test_weighted_kmeans_equals_kmeans_on_every_pixel():
     """Clustering distinct colours with their counts is the same as clustering every pixel."""
     I = np.random.default_rng(5).integers(0, 6, size=(30, 30, 3), dtype=np.uint8) * 40
-    colors, counts = quantize.distinct_colors(I)
-    start = quantize.kmeans_plus_plus(colors, counts, 4, rng(0, "w"))
+    colors, counts = quantize_engine.distinct_colors(I)
+    start = quantize_engine.kmeans_plus_plus(colors, counts, 4, rng(0, "w"))
     X = I.reshape(-1, 3).astype(float)
     C = start.copy()
     for _ in range(10):  # plain Lloyd on every pixel, loop per cluster
         labels = np.argmin(((X[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
         C = np.array([X[labels == j].mean(axis=0) if np.any(labels == j) else C[j] for j in range(4)])
-    centroids, labels = quantize.kmeans(colors, counts, 4, 10, rng(0, "w"))
+    centroids, labels = quantize_engine.kmeans(colors, counts, 4, 10, rng(0, "w"))
     np.testing.assert_allclose(centroids, C, atol=1e-9)
-    np.testing.assert_array_equal(labels, quantize.nearest(colors, centroids))
+    np.testing.assert_array_equal(labels, quantize_engine.nearest(colors, centroids))
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -132,15 +136,15 @@ def test_weighted_lloyd_equals_plain_loops(seed):
     g = np.random.default_rng(seed)
     X = g.uniform(0, 255, (3000, 3))
     w = g.integers(1, 20, 3000).astype(float)
-    C = quantize.kmeans_plus_plus(X, w, 12, rng(seed, "b"))
+    C = quantize_engine.kmeans_plus_plus(X, w, 12, rng(seed, "b"))
     for _ in range(15):
-        labels = quantize.nearest(X, C)
+        labels = quantize_engine.nearest(X, C)
         mass = np.array([w[labels == j].sum() for j in range(12)])
         C = np.array([(w[labels == j, None] * X[labels == j]).sum(axis=0) / mass[j] if mass[j] else C[j]
                       for j in range(12)])
-    centroids, labels = quantize.kmeans(X, w, 12, 15, rng(seed, "b"))
+    centroids, labels = quantize_engine.kmeans(X, w, 12, 15, rng(seed, "b"))
     np.testing.assert_allclose(centroids, C, rtol=0, atol=1e-9)
-    np.testing.assert_array_equal(labels, quantize.nearest(X, centroids))
+    np.testing.assert_array_equal(labels, quantize_engine.nearest(X, centroids))
 
 
 def test_course_kmeans_runs():
@@ -156,19 +160,19 @@ def test_course_kmeans_runs():
     (np.zeros((1, 1, 3), np.uint8), (1, 1, 3), None),
 ])
 def test_as_rgb8_converts(I, shape, note):
-    out, notes = quantize.as_rgb8(I)
+    out, notes = images.as_rgb8(I)
     assert out.shape == shape and out.dtype == np.uint8
     assert (note is None and notes == []) or any(note in n for n in notes)
 
 
 def test_16_bit_scaling():
-    out, _ = quantize.as_rgb8(np.array([[[0, 257, 65535]]], np.uint16))
+    out, _ = images.as_rgb8(np.array([[[0, 257, 65535]]], np.uint16))
     assert out.tolist() == [[[0, 1, 255]]]
 
 
 def test_float_images_refused():
     with pytest.raises(InputError, match="float64 are not supported"):
-        quantize.as_rgb8(np.zeros((2, 2, 3)))
+        images.as_rgb8(np.zeros((2, 2, 3)))
 
 
 
@@ -180,4 +184,18 @@ def test_mse_equals_the_float_formula(shape):
         expected = sum((int(a) - int(b)) ** 2 for a, b in zip(I.ravel(), Q.ravel())) / I.size
     else:
         expected = np.mean((I.astype(np.float64) - Q) ** 2)
-    assert quantize.mse(I, Q) == pytest.approx(expected, rel=1e-12)
+    assert quantize_engine.mse(I, Q) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 3, 16])
+def test_the_course_version_equals_the_engine(n):
+    """quantize_naive (np.unique, a distance matrix) and the engine (packed colours, threads) agree exactly."""
+    from images import read_image
+
+    kitten, _ = read_image(Path(__file__).resolve().parents[2] / "data/kitten.jpg")
+    ties = np.random.default_rng(n).integers(0, 3, (20, 30, 3), dtype=np.uint8) * 100  # 27 colours, many ties
+    for I in (kitten, ties):
+        Q, palette = quantize.quantize_naive(I, n)
+        fast_Q, fast_palette = quantize_engine.quantize_frequent(I, n)
+        np.testing.assert_array_equal(palette, fast_palette)
+        np.testing.assert_array_equal(Q, fast_Q)

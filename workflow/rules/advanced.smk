@@ -17,7 +17,7 @@ rule transform_squares:
 rule quantize_frequent:
     input:
         image=image_of,
-        code=code(),
+        code=code("quantize_engine", "images"),
     output:
         png=report(f"{RESULTS}/advanced/quantize/{{name}}-frequent-{{n}}.png", caption=caption("quantize-frequent"),
                    category="3 Advanced", subcategory="Colour quantization"),
@@ -36,7 +36,7 @@ rule quantize_frequent:
 rule quantize_kmeans:
     input:
         image=image_of,
-        code=code(),
+        code=code("quantize_engine", "images"),
     output:
         png=report(f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.png", caption=caption("quantize-kmeans"),
                    category="3 Advanced", subcategory="Colour quantization"),

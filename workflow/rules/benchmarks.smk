@@ -5,7 +5,8 @@
 rule benchmarks:
     input:
         photo=repo_path(config["benchmarks"]["quantize"]["image"]),
-        code=code("tools", "random_walk", "subsequence", "diffusion", "automata", "geometry", "quantize"),
+        code=code("tools", "random_walk", "subsequence", "diffusion", "automata", "geometry", "quantize",
+                  "quantize_engine", "images"),
     output:
         csv=report(f"{RESULTS}/benchmarks/benchmarks.csv", caption=caption("benchmarks"), category="5 Benchmarks"),
         png=report(f"{RESULTS}/benchmarks/benchmarks.png", caption=caption("benchmarks"), category="5 Benchmarks"),

@@ -12,6 +12,7 @@ import automata
 import diffusion
 import geometry
 import quantize
+import quantize_engine
 import random_walk
 import subsequence
 from tools import timeit
@@ -100,15 +101,15 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
     # 1. the pair, from the same starting centroids, so both must reach the same centroids
     small = scaled(photo, *course_size)
     pixels = small.reshape(-1, 3)
-    colors_, counts = quantize.distinct_colors(small)
-    start = quantize.kmeans_plus_plus(colors_, counts, colors, make_rng())
+    colors_, counts = quantize_engine.distinct_colors(small)
+    start = quantize_engine.kmeans_plus_plus(colors_, counts, colors, make_rng())
     theirs, _ = quantize.kmeans_course(pixels, colors, steps, None, init=start)
-    ours, _ = quantize.kmeans(colors_, counts, colors, steps, None, init=start)
+    ours, _ = quantize_engine.kmeans(colors_, counts, colors, steps, None, init=start)
     if not np.allclose(theirs, ours, rtol=0, atol=1e-6):
         raise AssertionError(f"k-means: the course's and ours disagree from the same start: {theirs} != {ours}")
     label = f"{course_size[0]}x{course_size[1]}, k={colors}, {steps} steps"
     slow = timeit(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start), repeats=repeats)
-    fast = timeit(lambda: quantize.quantize_kmeans(small, colors, steps, make_rng()), repeats=repeats)
+    fast = timeit(lambda: quantize_engine.quantize_kmeans(small, colors, steps, make_rng()), repeats=repeats)
     rows += [row("k-means quantization", "course (cdist, loop per cluster)", label, slow, slow,
                  peak_mb=f"{peak_memory_mb(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start)):.0f}"),
              row("k-means quantization", "ours (weighted distinct colours)", label, fast, slow)]
@@ -116,12 +117,12 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
     # 2. at full size: ours, and the optional libraries
     big = scaled(photo, *size)
     label = f"{size[0]}x{size[1]}, k={colors}, {steps} steps"
-    ours_time = timeit(lambda: quantize.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)
-    Q, _ = quantize.quantize_kmeans(big, colors, steps, make_rng())
-    distinct = len(quantize.counted(big)[1])
+    ours_time = timeit(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)
+    Q, _ = quantize_engine.quantize_kmeans(big, colors, steps, make_rng())
+    distinct = len(quantize_engine.counted(big)[1])
     rows.append(row("k-means at scale", "ours (weighted distinct colours)", label, ours_time, ours_time,
-                    mse=f"{quantize.mse(big, Q):.3f}",
-                    peak_mb=f"{peak_memory_mb(lambda: quantize.quantize_kmeans(big, colors, steps, make_rng())):.0f}",
+                    mse=f"{quantize_engine.mse(big, Q):.3f}",
+                    peak_mb=f"{peak_memory_mb(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng())):.0f}",
                     note=f"{distinct} distinct colours"))
     try:
         from sklearn.cluster import KMeans
@@ -143,7 +144,7 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
         model = fit()
         Q = np.clip(np.rint(model.cluster_centers_), 0, 255).astype(np.uint8)[model.labels_].reshape(big.shape)
         rows.append(row("k-means at scale", "scikit-learn KMeans (k-means++, n_init=1)", label,
-                        timeit(fit, repeats=repeats), ours_time, mse=f"{quantize.mse(big, Q):.3f}"))
+                        timeit(fit, repeats=repeats), ours_time, mse=f"{quantize_engine.mse(big, Q):.3f}"))
     try:
         from PIL import Image
     except ImportError:
@@ -155,7 +156,7 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
             return np.asarray(image.quantize(colors, method=Image.Quantize.MEDIANCUT).convert("RGB"))
 
         rows.append(row("k-means at scale", "Pillow median cut", label, timeit(median_cut, repeats=repeats), ours_time,
-                        mse=f"{quantize.mse(big, median_cut()):.3f}", note="not k-means: a different method"))
+                        mse=f"{quantize_engine.mse(big, median_cut()):.3f}", note="not k-means: a different method"))
     return rows
 
 
@@ -211,7 +212,7 @@ def plot(rows):
 
 if __name__ == "__main__" and "snakemake" in globals():
     from pipeline import entry, save_csv, save_figure
-    from quantize import read_image
+    from images import read_image
 
     def main():
         config = dict(snakemake.params.benchmarks)

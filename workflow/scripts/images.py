@@ -1,0 +1,161 @@
+"""Reading an image as a viewer shows it, and writing a PNG: the input and output of quantize.py.
+
+Any file Pillow reads: its EXIF orientation applied, CMYK and LAB converted
+to RGB, a palette applied, grey repeated on three channels, alpha dropped,
+16-bit scaled to 8 bits, each with a note for the log. Only regular files are
+opened, and only images of at most IMAGE_MAX_PIXELS are decoded.
+"""
+
+import contextlib
+
+import numpy as np
+
+def as_rgb8(I, source="image", notes=None):
+    """Return I as a uint8 (H, W, 3) RGB array, and notes on any conversion made.
+
+    Grey images are repeated on three channels, an alpha channel is dropped
+    (colours are kept as they are, not composited), 16-bit images are scaled
+    to 8 bits. Anything else (floats, other shapes) is refused, with
+    ``source`` (if given) at the start of the message.
+    """
+    from pipeline import InputError
+
+    prefix = f"{source}: " if source else ""
+    notes = [] if notes is None else notes
+    I = np.asarray(I)
+    if I.dtype == np.uint16:
+        I = ((I.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
+        notes.append("16-bit image scaled to 8 bits")
+    elif I.dtype == bool:
+        I = I.astype(np.uint8) * 255
+        notes.append("black-and-white image stretched to 0/255")
+    if I.dtype != np.uint8:
+        raise InputError(f"{prefix}pixels of type {I.dtype} are not supported (8- or 16-bit integers only)")
+    if I.ndim == 3 and I.shape[2] in (1, 2):
+        notes.append("grey" + (" + alpha" if I.shape[2] == 2 else "") + " image: grey repeated on R, G and B")
+        I = np.repeat(I[:, :, :1], 3, axis=2)
+    elif I.ndim == 2:
+        notes.append("grey image: grey repeated on R, G and B")
+        I = np.repeat(I[:, :, None], 3, axis=2)
+    elif I.ndim == 3 and I.shape[2] == 4:
+        notes.append("alpha channel dropped")
+        I = I[:, :, :3]
+    if I.ndim != 3 or I.shape[2] != 3:
+        raise InputError(f"{prefix}expected an RGB image, got an array of shape {I.shape}")
+    if I.shape[0] == 0 or I.shape[1] == 0:
+        raise InputError(f"{prefix}the image is empty (shape {I.shape})")
+    return np.ascontiguousarray(I), notes
+
+
+IMAGE_MAX_BYTES = 1 << 30  # an image file larger than 1 GiB is refused before it is opened
+IMAGE_MAX_PIXELS = 1 << 28  # and one of more than 268 megapixels before it is decoded (its header says)
+ORIENTATIONS = {2: "mirrored", 3: "rotated 180 degrees", 4: "flipped upside down", 5: "mirrored and rotated",
+                6: "rotated 90 degrees clockwise", 7: "mirrored and rotated", 8: "rotated 90 degrees anticlockwise"}
+
+
+def to_rgb(image):
+    """Return a Pillow image as the array a viewer shows: uint8 (H, W, 3) RGB, and notes on what was done.
+
+    The EXIF orientation is applied; CMYK, LAB, YCbCr and HSV are converted to
+    RGB (through the file's ICC profile when it has one); a palette is applied;
+    grey is repeated on three channels; alpha is dropped; 16-bit grey is scaled
+    to 8 bits (see :func:`as_rgb8`).
+    """
+    import io
+
+    from PIL import ImageCms, ImageOps
+
+    notes = []
+    orientation = image.getexif().get(0x0112, 1)
+    if orientation in ORIENTATIONS:
+        image = ImageOps.exif_transpose(image)
+        notes.append(f"{ORIENTATIONS[orientation]}, as its EXIF orientation ({orientation}) says")
+    mode = image.mode
+    if mode in ("CMYK", "LAB", "YCbCr", "HSV"):
+        profile = image.info.get("icc_profile")
+        if profile and mode in ("CMYK", "LAB"):
+            image = ImageCms.profileToProfile(image, io.BytesIO(profile), ImageCms.createProfile("sRGB"),
+                                              outputMode="RGB")
+            notes.append(f"{mode} image converted to RGB through its ICC profile")
+        else:
+            image = image.convert("RGB")
+            notes.append(f"{mode} image converted to RGB")
+    elif mode in ("P", "PA"):
+        alpha = mode == "PA" or "transparency" in image.info
+        image = image.convert("RGBA" if alpha else "RGB")
+        notes.append("palette image: its palette applied, giving RGB")
+    elif mode in ("La", "RGBa"):  # premultiplied alpha: divide it out first
+        image = image.convert("LA" if mode == "La" else "RGBA")
+    elif mode == "RGBX":
+        image = image.convert("RGB")
+    elif mode == "I" or mode.startswith("I;16"):
+        A = np.asarray(image)
+        if A.min() < 0 or A.max() > 65535:
+            raise ValueError(f"32-bit integer pixels outside 0..65535 (mode {mode})")
+        return as_rgb8(A.astype(np.uint16), source=None, notes=notes)
+    return as_rgb8(np.asarray(image), source=None, notes=notes)
+
+
+@contextlib.contextmanager
+def pillow_pixel_cap(pixels):
+    """Set Pillow's decompression-bomb limit (a global) for the block, then restore it."""
+    from PIL import Image
+
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def read_image(path):
+    """Read an image file as a viewer shows it; return it as uint8 RGB (H, W, 3), and conversion notes.
+
+    Only a regular file of at most IMAGE_MAX_BYTES is opened, and only an
+    image of at most IMAGE_MAX_PIXELS (read from its header) is decoded.
+
+    Raises
+    ------
+    pipeline.InputError
+        Naming the path and the real cause: missing, a folder or a FIFO,
+        permission denied, too many pixels (with the cap), not an image,
+        truncated, or of an unsupported kind.
+    """
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    from pipeline import InputError, check_input
+
+    check_input(path, IMAGE_MAX_BYTES, "an image")
+    try:
+        with warnings.catch_warnings(), pillow_pixel_cap(None):  # the cap below is ours, with its own message
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise InputError(f"{path}: {width} x {height} = {width * height / 1e6:.3g} megapixels, more than "
+                                     f"the {IMAGE_MAX_PIXELS / 1e6:.3g} megapixels an image may have "
+                                     "(images.IMAGE_MAX_PIXELS)")
+                image.seek(0)
+                return to_rgb(image)
+    except InputError as error:
+        if str(error).startswith(str(path)):
+            raise
+        raise InputError(f"{path}: {error}") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except UnidentifiedImageError:
+        raise InputError(f"{path}: cannot be read as an image (not in a format Pillow knows)") from None
+    except Exception as error:  # Pillow raises many types for damaged files
+        raise InputError(f"{path}: cannot be read as an image ({type(error).__name__}: {error})") from None
+
+
+def write_png(path, I):
+    """Write a uint8 RGB image as PNG (lossless: no colour is added back), atomically."""
+    import imageio.v3 as iio
+
+    from pipeline import atomic_path
+
+    with atomic_path(path) as tmp:
+        iio.imwrite(tmp, I, extension=".png")
