@@ -47,8 +47,8 @@ def load_student(path):
 
 def own_traceback(error, path):
     """The exception as the student should see it: only the frames of their own file, then the error line."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if os.path.samefile(f.filename, path)] \
-        if os.path.exists(path) else []
+    own = os.path.realpath(path)
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if os.path.realpath(f.filename) == own]
     if isinstance(error, SyntaxError) and error.lineno:
         return f"{error.filename}, line {error.lineno}: SyntaxError: {error.msg}"
     lines = [f"{f.filename}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames]
@@ -81,6 +81,14 @@ def first_difference(got, expected):
 
     from verify import ATOL, RTOL
 
+    if isinstance(expected, tuple):  # several results, e.g. (Q, palette): each compared on its own
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"returns {shown(got)}, expected a tuple of {len(expected)} results"
+        for number, (mine, theirs) in enumerate(zip(got, expected), start=1):
+            where = first_difference(mine, theirs)
+            if where:
+                return f"result {number} of {len(expected)}: {where}"
+        return None
     try:
         a = np.asarray(got)
     except Exception as error:  # a ragged list, an object that is not array-like

@@ -1,0 +1,35 @@
+"""A student's three commands, run for real: make the exercise files, edit one, check."""
+
+import ast
+
+import pytest
+
+from conftest import ROOT, small_config, snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+def test_exercises_then_check_then_exercises_again_keeps_the_edits(tmp_path):
+    run, config = tmp_path / "run", small_config()
+    made = snakemake(run, config, "exercises", "--cores", "1")
+    solutions = run / "solutions"
+    assert (solutions / "automata.py").exists() and "wrote solutions/automata.py" in made.stderr
+    # nothing written yet: the check passes, everything is to do
+    first = snakemake(run, config, "check")
+    assert "0 function(s) correct; still to do: random_walk.random_walk_slow" in first.stderr
+    # the student writes rule_table (the reference's own code) and a wrong evolve
+    source = (ROOT / "workflow/scripts/automata.py").read_text()
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "rule_table")
+    mine = solutions / "automata.py"
+    mine.write_text(mine.read_text() + "\n\n" + ast.get_source_segment(source, node) + "\n\n\n"
+                    "def evolve(Z, rule):\n    Z[1:] = 1\n    return Z\n")
+    edited = mine.read_text()
+    second = snakemake(run, config, "check", check=False)
+    assert second.returncode != 0
+    assert "1 function(s) need work" in second.stderr and "automata.evolve: wrong: case 1 of" in second.stderr
+    rows = (run / "results/check/check.csv").read_text().splitlines()
+    assert rows[0] == "module,function,status,detail,student_s,reference_s"
+    assert any(r.startswith("automata,rule_table,correct,") for r in rows)
+    again = snakemake(run, config, "exercises", "--cores", "1")
+    assert "kept solutions/automata.py (it exists: never overwritten)" in again.stderr
+    assert mine.read_text() == edited
