@@ -10,7 +10,14 @@ SAMPLE = np.dtype([("input", float, (2,)), ("output", float)])
 
 
 def threshold(x):
-    """The perceptron's activation: 1.0 where x > 0, else 0.0."""
+    """The perceptron's activation: 1.0 where x > 0, else 0.0.
+
+    Exercise
+    --------
+    The perceptron's threshold function: for a number or an array ``x``,
+    return 1.0 where ``x`` is strictly positive and 0.0 elsewhere, as floats
+    of the same shape.
+    """
     return (np.asarray(x) > 0).astype(float)
 
 
@@ -47,12 +54,33 @@ class Perceptron:
 
 
 def make_samples(count, rng):
-    """Return ``count`` labelled points: uniform in [0.05, 0.95)^2, output 1 (star) below x + y = 1, else 0 (disc)."""
+    """Return ``count`` labelled points: uniform in [0.05, 0.95)^2, output 1 (star) below x + y = 1, else 0 (disc).
+
+    Exercise
+    --------
+    Make the training set: a structured array of ``count`` samples with a
+    field ``input`` (two floats, x and y) and a field ``output`` (one float).
+    Draw all the points at once with ``rng.uniform(0.05, 0.95, (count, 2))``;
+    a point below the line x + y = 1 is a star (output 1.0), any other a disc
+    (output 0.0).
+
+    Return the array, of shape (count,).
+    """
     samples = np.zeros(count, dtype=SAMPLE)
     P = rng.uniform(0.05, 0.95, (count, 2))
     samples["input"] = P
     samples["output"] = (P.sum(axis=1) < 1).astype(float)
     return samples
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: thresholds of numbers and arrays, the configured and tiny training sets."""
+    from pipeline import rng
+
+    p = config["perceptron"]
+    values = [np.array([-1.0, 0.0, 1e-12, 3.0]), np.zeros((2, 3)), 0.5, -2.0]
+    return ([("threshold", (x,)) for x in values]
+            + [("make_samples", (n, rng(seed, "check", "perceptron", str(n)))) for n in (p["samples"], 1, 7)])
 
 
 def train(samples, iterations, lrate, decay, rng):
