@@ -139,3 +139,20 @@ def test_report_lists_each_function_and_the_verdict():
     text = check.report(rows, "solutions")
     assert "1 todo, 1 wrong" in text and "**Some functions need work** (the check fails): `m.f`" in text
     assert "| `m.f` | wrong | at index [0]: yours 1, expected 2 |" in text
+
+
+@pytest.mark.parametrize("module,expected", [
+    ("automata", "rule_table(30) returns\n  an array of shape (8,), uint8:\n    [0 1 1 1 1 0 0 0]"),
+    ("reorder", "element_numpy([0, 0, 0, 0, 0, 0, 3, 233, 0, 0, 0, 0, 0, 0, 3, 237, 0, 0..., (1, 0, 0), (2, 2, 2)) "
+                "returns\n  1005"),
+    ("strides", "strides(array of shape (2, 3, 4) (int64)) returns\n  (96, 32, 8)"),
+])
+def test_a_script_run_directly_prints_its_default_case(tmp_path, module, expected):
+    """`python workflow/scripts/automata.py` exited 0 and did nothing; it shows the default case, from any folder."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(SCRIPTS / f"{module}.py")], cwd=tmp_path, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout and f"edit solutions/{module}.py" in result.stdout

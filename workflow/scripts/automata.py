@@ -85,7 +85,7 @@ def cases(seed, config):
     """The calls `snakemake check` makes: each configured rule at the configured size, then all 256 rules small."""
     p = config["automata"]
     rules = list(config["automata"]["rules"])
-    calls = [("rule_table", (rule,)) for rule in range(256)]
+    calls = [("rule_table", (rule,)) for rule in rules + [r for r in range(256) if r not in rules]]
     for name in ("evolve", "evolve_python"):
         calls += [(name, (initial_state(p["steps"], p["width"]), rule)) for rule in rules]
         calls += [(name, (initial_state(6, 9), rule)) for rule in range(256)]
@@ -145,3 +145,9 @@ if __name__ == "__main__" and "snakemake" in globals():
         save_figure(gallery(automata), snakemake.output.png, dpi=100)
 
     entry(snakemake, draw_gallery if snakemake.rule == "draw_automata_gallery" else simulate)
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/automata.py
+    from exercises import run_directly
+
+    run_directly(__file__)

@@ -99,3 +99,9 @@ def cases(seed, config):
             ("reverse", (np.arange(50),)), ("reverse", (np.array([3.5]),)), ("matrix_0_to_8", ()),
             ("identity_3x3", ()), ("border_ones", (10,)), ("border_ones", (2,)), ("border_ones", (3,)),
             ("negate_between_3_and_8", (np.arange(11),)), ("negate_between_3_and_8", (np.arange(-2.0, 12.0, 0.5),))]
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/basic_manipulation.py
+    from exercises import run_directly
+
+    run_directly(__file__)

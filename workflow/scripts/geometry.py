@@ -116,3 +116,9 @@ if __name__ == "__main__" and "snakemake" in globals():
         save_figure(plot(P), snakemake.output.png)
 
     entry(snakemake, main)
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/geometry.py
+    from exercises import run_directly
+
+    run_directly(__file__)

@@ -171,3 +171,9 @@ if __name__ == "__main__" and "snakemake" in globals():
         write_video(snakemake.output.mp4, frames(samples, history, p["frames"]), p["fps"])
 
     entry(snakemake, main)
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/perceptron.py
+    from exercises import run_directly
+
+    run_directly(__file__)

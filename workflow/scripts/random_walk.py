@@ -130,3 +130,9 @@ if __name__ == "__main__" and "snakemake" in globals():
         save_csv(snakemake.output.csv, rows)
 
     entry(snakemake, time_them if "csv" in snakemake.output.keys() else simulate)
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/random_walk.py
+    from exercises import run_directly
+
+    run_directly(__file__)

@@ -152,3 +152,9 @@ if __name__ == "__main__" and "snakemake" in globals():
         save(snakemake.output.npz, data, sorted)
 
     entry(snakemake, main)
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/records.py
+    from exercises import run_directly
+
+    run_directly(__file__)

@@ -66,6 +66,12 @@ def course_generator():
 def cases(seed, config):
     """The calls `snakemake check` makes: the course's dump at every index, and a dump of another shape."""
     other = list(np.arange(-3, 9).reshape((3, 4), order="F").ravel(order="F").astype(">i8").view(np.ubyte))
-    calls = [(L, index) for index in np.ndindex(2, 2, 2)] + [(other, (2, 1)), (other, (0, 3))]
+    calls = [(L, (1, 0, 0))] + [(L, index) for index in np.ndindex(2, 2, 2)] + [(other, (2, 1)), (other, (0, 3))]
     return [(name, (dump, index, (2, 2, 2) if dump is L else (3, 4))) for name in ("element_numpy", "element_struct")
             for dump, index in calls]
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/reorder.py
+    from exercises import run_directly
+
+    run_directly(__file__)

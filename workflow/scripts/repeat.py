@@ -45,3 +45,9 @@ def cases(seed, config):
     """The calls `snakemake check` makes: a few vectors and counts of rows."""
     vectors = [np.arange(5.0), np.array([7], dtype=np.int16), np.linspace(0, 1, 11)]
     return [(name, (Z, n)) for name in ("tiled", "strided") for Z in vectors for n in (3, 1)]
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/repeat.py
+    from exercises import run_directly
+
+    run_directly(__file__)

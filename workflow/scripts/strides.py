@@ -57,3 +57,9 @@ def cases(seed, config):
     arrays += [np.zeros((5, 7), dtype=np.float32, order=o) for o in "CF"]
     arrays += [np.zeros(6, np.int8), np.zeros((2, 1, 3), np.complex128), np.zeros((3, 2, 5, 4), np.uint16, order="F")]
     return [("strides", (Z,)) for Z in arrays]
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/strides.py
+    from exercises import run_directly
+
+    run_directly(__file__)

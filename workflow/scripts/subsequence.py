@@ -149,3 +149,9 @@ if __name__ == "__main__" and "snakemake" in globals():
             for name, r in (("python", slow), ("numpy", fast))])
 
     entry(snakemake, time_them if "csv" in snakemake.output.keys() else search)
+
+
+if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/subsequence.py
+    from exercises import run_directly
+
+    run_directly(__file__)
