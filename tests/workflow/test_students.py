@@ -27,6 +27,12 @@ def test_exercises_then_check_then_exercises_again_keeps_the_edits(tmp_path):
     second = snakemake(run, config, "check", check=False)
     assert second.returncode != 0
     assert "1 function(s) need work" in second.stderr and "automata.evolve: wrong: case 1 of" in second.stderr
+    # the wrong evolve drawn beside the reference's, with the module's own plot function
+    import imageio.v3 as iio
+
+    both = iio.imread(run / "results/check/figures/automata-evolve.png")
+    left, right = both[:, : both.shape[1] // 2], both[:, both.shape[1] // 2:]
+    assert both.shape[1] > both.shape[0] and (left != right).any()  # all black below row 0 on the left, not right
     rows = (run / "results/check/check.csv").read_text().splitlines()
     assert rows[0] == "module,function,status,detail,student_s,reference_s"
     assert any(r.startswith("automata,rule_table,correct,") for r in rows)

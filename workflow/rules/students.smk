@@ -25,6 +25,7 @@ rule check_solutions:
     output:
         csv=f"{RESULTS}/check/check.csv",
         md=report(f"{RESULTS}/check/report.md", caption=caption("check"), category="6 Your solutions"),
+        figures=directory(f"{RESULTS}/check/figures"),  # yours beside ours, for each exercise that draws one
     params:
         solutions=SOLUTIONS,
         seed=config["seed"],

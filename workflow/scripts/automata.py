@@ -79,6 +79,7 @@ def evolve_python(Z, rule):
 
 
 PAIRS = {"evolve": ("evolve_python", "evolve")}  # the loop and the row-at-a-time automaton, for `snakemake check`
+FIGURES = {"evolve": "plot", "evolve_python": "plot"}  # `snakemake check` draws a student's result with plot()
 
 
 def cases(seed, config):

@@ -149,7 +149,10 @@ def _child(exercise, student_path, seed, config, memory_mb, send):
             send.send({**result, "status": "todo", "detail": f"{Path(student_path).name} has no function {name}"})
             return
         for number, (args, want) in enumerate(zip(calls, expected), start=1):
-            where = first_difference(function(*copy.deepcopy(args)), want)
+            got = function(*copy.deepcopy(args))
+            if number == 1 and name in getattr(reference, "FIGURES", {}):  # drawn beside ours, wrong or not
+                result["drawn"] = (got, want)
+            where = first_difference(got, want)
             if where:
                 send.send({**result, "status": "wrong", "detail": f"case {number} of {len(calls)}, {name}"
                            f"({', '.join(shown(a) for a in args)}): {where}"})
@@ -224,6 +227,45 @@ def check_all(folder, seed, config, timeout, memory_mb, scripts=None):
     return rows
 
 
+def draw_side_by_side(row, path):
+    """Draw the student's result of the first case beside the reference's, with the module's own plot function.
+
+    Returns the path written, or None if the student's result cannot be drawn (it is wrong in shape or type).
+    """
+    import importlib
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from pipeline import save_figure
+
+    reference = importlib.import_module(row["module"])
+    plot = getattr(reference, reference.FIGURES[row["function"]])
+    panels = []
+    try:
+        for result in row["drawn"]:
+            fig = plot(result)
+            fig.canvas.draw()
+            panels.append(np.asarray(fig.canvas.buffer_rgba())[:, :, :3].copy())
+            plt.close(fig)
+    except Exception:  # a result of the wrong shape or type: the row's detail already says what is wrong
+        plt.close("all")
+        return None
+    height, width = panels[1].shape[:2]
+    both = plt.figure(figsize=(2 * width / 100, height / 100 + 0.4), dpi=100)
+    for i, (title, panel) in enumerate(zip(("yours", "the reference"), panels)):
+        ax = both.add_axes((i / 2, 0, 0.5, height / (height + 40)))
+        ax.imshow(panel, interpolation="nearest")
+        ax.set_axis_off()
+        both.text(i / 2 + 0.25, 1 - 12 / (height + 40), f"{title}: {row['module']}.{row['function']}",
+                  ha="center", va="center", fontsize=11)
+    save_figure(both, path, dpi=100)
+    return path
+
+
 def report(rows, folder):
     """The Markdown page a student reads: a summary, then one line per function."""
     counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES}
@@ -261,6 +303,12 @@ if __name__ == "__main__" and "snakemake" in globals():
         for row in rows:
             log.info("%-36s %-8s %s", f"{row['module']}.{row['function']}", row["status"],
                      row["detail"].splitlines()[-1] if row["detail"] else "")
+        Path(snakemake.output.figures).mkdir(parents=True, exist_ok=True)
+        for row in rows:
+            if row.get("drawn") is not None:
+                path = draw_side_by_side(row, Path(snakemake.output.figures) / f"{row['module']}-{row['function']}.png")
+                if path:
+                    log.info("drew %s beside the reference's: %s", row["function"], path)
         save_csv(snakemake.output.csv, [{k: row.get(k, "") for k in COLUMNS} for row in rows])
         save_text(snakemake.output.md, report(rows, folder))
 

@@ -72,6 +72,7 @@ def diffuse_python(Z, F):
 
 
 PAIRS = {"diffuse": ("diffuse_python", "diffuse")}  # the loop and the vectorised scheme, for `snakemake check`
+FIGURES = {"diffuse": "plot", "diffuse_python": "plot"}  # `snakemake check` draws a student's result with plot()
 
 
 def cases(seed, config):

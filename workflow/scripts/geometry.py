@@ -83,6 +83,7 @@ def transform(S):
 
 
 PAIRS = {"transform": ("transform_loop", "transform")}  # the loop and the einsum, for `snakemake check`
+FIGURES = {"transform": "plot", "transform_loop": "plot"}  # `snakemake check` draws a student's result with plot()
 
 
 def cases(seed, config):

@@ -45,6 +45,20 @@ def quantize_naive(I, n=16):
     return palette[nearest[index.reshape(-1)]].reshape(I.shape), palette
 
 
+FIGURES = {"quantize_naive": "plot"}  # `snakemake check` draws a student's result with plot()
+
+
+def plot(result):
+    """Return a figure of a quantized image (the first of ``quantize_naive``'s results), frameless."""
+    from pipeline import figure
+
+    Q = result[0]
+    fig, ax = figure((6, 6 * Q.shape[0] / Q.shape[1]))
+    ax.imshow(Q, interpolation="nearest")
+    fig.subplots_adjust(0, 0, 1, 1)
+    return fig
+
+
 def cases(seed, config):
     """The calls `snakemake check` makes: each configured photo with each palette size, then small images with ties."""
     from pathlib import Path

@@ -73,6 +73,7 @@ IMPLEMENTATIONS = {
 # The slow and the fast versions of the exercise, for `snakemake check` to time a student's version beside both.
 PAIRS = {"random_walk_fastest": ("random_walk_slow", "random_walk_fastest"),
          "random_walk_faster": ("random_walk_slow", "random_walk_fastest")}
+FIGURES = {name: "plot" for name in ("random_walk_slow", "random_walk_faster", "random_walk_fastest")}
 
 
 def cases(seed, config):
