@@ -122,46 +122,40 @@ def first_difference(got, expected):
             f"({len(wrong)} of {max(a.size, 1)} elements differ)")
 
 
-def _child(exercise, student_path, seed, config, memory_mb, send):
-    """In the function's own process: cap the memory, run every case, time the pairs, send one dict back."""
+def _child(student_path, name, calls, expected, drawn, memory_mb, send):
+    """In the function's own process: cap the memory, run the student's function on every case, send a dict back.
+
+    Only the student's code runs here (the expected results were computed before the fork), so the time
+    limit and the memory cap measure theirs alone.
+    """
     import resource
 
-    import numpy as np
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     try:
         vsize = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
         vsize = 0
     limit = vsize + memory_mb * (1 << 20)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    module, name = exercise["module"], exercise["name"]
-    reference = importlib.import_module(module)
-    all_cases = reference.cases(seed, config)
-    calls = [args for case, args in all_cases if case == name]
-    expected = [getattr(reference, name)(*copy.deepcopy(args)) for args in calls]  # ours: computed first
     agree = f"{len(calls)} cases agree" if len(calls) != 1 else "1 case agrees"
     result = {"status": "correct", "detail": agree, "student_s": "", "reference_s": ""}
     try:
-        student = load_student(student_path)
-        function = getattr(student, name, None)
+        function = getattr(load_student(student_path), name, None)
         if function is None:
             send.send({**result, "status": "todo", "detail": f"{Path(student_path).name} has no function {name}"})
             return
         for number, (args, want) in enumerate(zip(calls, expected), start=1):
             got = function(*copy.deepcopy(args))
-            if number == 1 and name in getattr(reference, "FIGURES", {}):  # drawn beside ours, wrong or not
+            if number == 1 and drawn:  # drawn beside ours, wrong or not
                 result["drawn"] = (got, want)
             where = first_difference(got, want)
             if where:
                 send.send({**result, "status": "wrong", "detail": f"case {number} of {len(calls)}, {name}"
                            f"({', '.join(shown(a) for a in args)}): {where}"})
                 return
-        pair = getattr(reference, "PAIRS", {}).get(name)
-        if pair and calls:
-            timing = timed(function, calls[0], reference, pair, all_cases)
-            result.update(student_s=timing["student_s"], reference_s=timing["reference_s"],
-                          detail=f"{result['detail']}; {timing['timing']}")
+        if calls:
+            from tools import timeit
+
+            result["student_s"] = timeit(lambda: function(*copy.deepcopy(calls[0])), repeats=3)["median"]
     except NotImplementedError:
         result.update(status="todo", detail="still raises NotImplementedError")
     except MemoryError:
@@ -171,30 +165,34 @@ def _child(exercise, student_path, seed, config, memory_mb, send):
     send.send(result)
 
 
-def timed(function, args, reference, pair, all_cases):
-    """Time the student's function beside the course's loop and vectorised versions, each on its first case."""
+def speeds(seconds, reference, pair, all_cases):
+    """The student's time beside the course's loop and vectorised versions (each timed on its own first case)."""
     from tools import _human, timeit
 
     first = {case: a for case, a in reversed(all_cases)}  # each function's first case
     slow, fast = (getattr(reference, f) for f in pair)
-    times = {"slow": timeit(lambda: slow(*copy.deepcopy(first[pair[0]])), repeats=3)["median"],
-             "fast": timeit(lambda: fast(*copy.deepcopy(first[pair[1]])), repeats=3)["median"],
-             "yours": timeit(lambda: function(*copy.deepcopy(args)), repeats=3)["median"]}
-    closer = "the vectorised solution" if abs(math.log(times["yours"] / times["fast"])) <= \
-        abs(math.log(times["yours"] / times["slow"])) else "the loop"
-    return {"student_s": times["yours"], "reference_s": times["fast"],
-            "timing": f"yours {_human(times['yours'])}, the loop ({pair[0]}) {_human(times['slow'])}, "
-                      f"the vectorised solution {_human(times['fast'])}: closer to {closer}"}
+    slow_s = timeit(lambda: slow(*copy.deepcopy(first[pair[0]])), repeats=3)["median"]
+    fast_s = timeit(lambda: fast(*copy.deepcopy(first[pair[1]])), repeats=3)["median"]
+    closer = "the vectorised solution" if abs(math.log(seconds / fast_s)) <= abs(math.log(seconds / slow_s)) \
+        else "the loop"
+    return fast_s, (f"yours {_human(seconds)}, the loop ({pair[0]}) {_human(slow_s)}, "
+                    f"the vectorised solution {_human(fast_s)}: closer to {closer}")
 
 
 def check_function(exercise, student_path, seed, config, timeout, memory_mb):
-    """Run one exercise's checks in a process of its own; return its row (a dict of COLUMNS)."""
+    """Check one exercise: our results here, the student's function in a process of its own; return its row."""
+    reference = importlib.import_module(exercise["module"])
+    name = exercise["name"]
+    all_cases = reference.cases(seed, config)
+    calls = [args for case, args in all_cases if case == name]
+    expected = [getattr(reference, name)(*copy.deepcopy(args)) for args in calls]
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(exercise, str(student_path), seed, config, memory_mb, send))
+    drawn = name in getattr(reference, "FIGURES", {})
+    process = context.Process(target=_child, args=(str(student_path), name, calls, expected, drawn, memory_mb, send))
     process.start()
     send.close()
-    row = {"module": exercise["module"], "function": exercise["name"]}
+    row = {"module": exercise["module"], "function": name}
     if receive.poll(timeout):
         try:
             row.update(receive.recv())
@@ -208,6 +206,10 @@ def check_function(exercise, student_path, seed, config, timeout, memory_mb):
     if process.is_alive():
         process.kill()
         process.join()
+    pair = getattr(reference, "PAIRS", {}).get(name)
+    if row["status"] == "correct" and pair and row.get("student_s"):
+        row["reference_s"], timing = speeds(row["student_s"], reference, pair, all_cases)
+        row["detail"] = f"{row['detail']}; {timing}"
     return row
 
 
