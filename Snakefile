@@ -53,6 +53,7 @@ include: "workflow/rules/advanced.smk"
 include: "workflow/rules/verify.smk"
 include: "workflow/rules/benchmarks.smk"
 include: "workflow/rules/students.smk"
+include: "workflow/rules/course.smk"
 
 
 rule all:

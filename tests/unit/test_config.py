@@ -104,7 +104,7 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path, text, line, column):
     (("seed",), 2018.0, "seed = 2018.0 is not allowed: must be of type integer (write 2018, without the decimal point)"),
     (("quantize", "colors"), [16.0], "quantize.colors.0 = 16.0 is not allowed: must be of type integer"),
     (("automata", "width"), True, "automata.width = True is not allowed: must be of type integer"),
-    (("quantize", "images"), {"cat\n": "data/kitten.jpg"},
+    (("quantize", "images"), {"cat\n": "data/course/kitten.jpg"},
      "quantize.images has an entry named 'cat\\n', which is not allowed: names must match the pattern"),
 ])
 def test_integral_floats_booleans_and_trailing_newlines_refused(path, value, message):

@@ -12,7 +12,7 @@ import quantize
 import quantize_engine
 from pipeline import InputError, rng
 
-KITTEN = Path(__file__).resolve().parents[2] / "data" / "kitten.jpg"
+KITTEN = Path(__file__).resolve().parents[2] / "data" / "course" / "kitten.jpg"
 
 
 def write(path, array):

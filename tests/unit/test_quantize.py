@@ -192,7 +192,7 @@ def test_the_course_version_equals_the_engine(n):
     """quantize_naive (np.unique, a distance matrix) and the engine (packed colours, threads) agree exactly."""
     from images import read_image
 
-    kitten, _ = read_image(Path(__file__).resolve().parents[2] / "data/kitten.jpg")
+    kitten, _ = read_image(Path(__file__).resolve().parents[2] / "data/course/kitten.jpg")
     ties = np.random.default_rng(n).integers(0, 3, (20, 30, 3), dtype=np.uint8) * 100  # 27 colours, many ties
     for I in (kitten, ties):
         Q, palette = quantize.quantize_naive(I, n)

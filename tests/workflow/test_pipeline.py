@@ -119,7 +119,7 @@ def test_quantize_command_line_matches_pipeline(run_small, tmp_path):
     workdir, config = run_small
     n = config["quantize"]["colors"][0]
     out = tmp_path / "kitten.png"
-    subprocess.run([sys.executable, str(ROOT / "workflow/scripts/quantize.py"), str(ROOT / "data/kitten.jpg"),
+    subprocess.run([sys.executable, str(ROOT / "workflow/scripts/quantize.py"), str(ROOT / "data/course/kitten.jpg"),
                     str(out), "--colors", str(n), "--steps", str(config["quantize"]["steps"]),
                     "--seed", str(config["seed"])], check=True, capture_output=True)
     np.testing.assert_array_equal(iio.imread(out), iio.imread(workdir / f"results/advanced/quantize/kitten-kmeans-{n}.png"))

@@ -44,7 +44,7 @@ def test_shell_characters_in_paths_and_a_fake_png(tmp_path):
     a text file named .png fails with its name, and leaves no output."""
     folder = tmp_path / "my photos; it's \"$(touch PWNED)\" `touch PWNED2`"
     folder.mkdir()
-    shutil.copy(ROOT / "data/kitten.jpg", folder / "cat $(touch PWNED3).jpg")
+    shutil.copy(ROOT / "data/chelsea.jpg", folder / "cat $(touch PWNED3).jpg")
     (tmp_path / "fake.png").write_text("not a picture")
     images = {"cat": str(folder / "cat $(touch PWNED3).jpg"), "fake": str(tmp_path / "fake.png")}
     config = small_config(quantize={"images": images, "colors": [3]})

@@ -33,6 +33,25 @@ rule quantize_frequent:
         "../scripts/quantize.py"
 
 
+rule quantize_as_published:
+    input:
+        image=image_of,
+        code=code("quantize_engine", "images"),
+    output:
+        png=report(f"{RESULTS}/advanced/quantize/{{name}}-published-{{n}}.png", caption=caption("quantize-published"),
+                   category="3 Advanced", subcategory="Colour quantization"),
+    wildcard_constraints:
+        n=r"\d+",
+    params:
+        method="published",
+    resources:
+        mem_mb=quantize_mem_mb,
+    log:
+        log_of("quantize_as_published", "{name}-published-{n}"),
+    script:
+        "../scripts/quantize.py"
+
+
 rule quantize_kmeans:
     input:
         image=image_of,
@@ -77,6 +96,7 @@ rule train_perceptron:
 ADVANCED = flat(
     rules.transform_squares.output,
     expand(rules.quantize_frequent.output, name=config["quantize"]["images"], n=config["quantize"]["colors"]),
+    expand(rules.quantize_as_published.output, name=config["quantize"]["images"], n=config["quantize"]["colors"]),
     expand(rules.quantize_kmeans.output, name=config["quantize"]["images"], n=config["quantize"]["colors"]),
     rules.train_perceptron.output,
 )

@@ -36,13 +36,40 @@ def quantize_naive(I, n=16):
     palette, uint8 of shape (min(n, number of colours), 3).
     """
     pixels = I.reshape(-1, 3)
-    colors, counts = np.unique(pixels, axis=0, return_counts=True)
+    colors, index, counts = np.unique(pixels, axis=0, return_inverse=True, return_counts=True)
     palette = colors[np.argsort(-counts, kind="stable")[:n]]
-    # each distinct colour to its nearest palette entry, then each pixel through its colour's index
+    return replace_by_nearest(I, colors, index, palette), palette
+
+
+def replace_by_nearest(I, colors, index, palette):
+    """Every pixel of I replaced by the palette colour nearest to it (ties: the first in the palette).
+
+    ``colors`` are I's distinct colours and ``index`` each pixel's row in them
+    (``np.unique(..., return_inverse=True)``): the distances are computed once
+    per distinct colour, (colours, n) of them, not once per pixel.
+    """
     D = ((colors[:, None, :].astype(np.int32) - palette[None, :, :]) ** 2).sum(axis=-1)
-    nearest = D.argmin(axis=1)
-    _, index = np.unique(pixels, axis=0, return_inverse=True)
-    return palette[nearest[index.reshape(-1)]].reshape(I.shape), palette
+    return palette[D.argmin(axis=1)[index.reshape(-1)]].reshape(I.shape)
+
+
+def quantize_as_published(I, n=16):
+    """The course's naive method as its published script computes it, bug included: its "green kitten".
+
+    The course ranks the distinct colours by count, then indexes the *pixels*
+    with those ranks (``I[sorted][:n]``, I the image as rows of pixels): the
+    palette is the colour of pixel number r for each of the n top ranks r, not
+    the r-th most frequent colour. On the course's kitten it holds none of the
+    16 most frequent colours; its pixels 0, 1, 2, ... are near the top-left
+    corner and the blurred green background, hence the green kitten of the
+    published figure, and the flower that "totally disappeared". The method as
+    intended is ``quantize_naive`` (a grey-beige kitten: the most frequent
+    colours are all the background's).
+    """
+    pixels = I.reshape(-1, 3)
+    colors, index, counts = np.unique(pixels, axis=0, return_inverse=True, return_counts=True)
+    ranks = np.argsort(-counts, kind="stable")[:n]
+    palette = pixels[ranks]  # the published bug: pixels[ranks], where colors[ranks] was meant
+    return replace_by_nearest(I, colors, index, palette), palette
 
 
 FIGURES = {"quantize_naive": "plot"}  # `snakemake check` draws a student's result with plot()
@@ -99,10 +126,11 @@ def kmeans_course(data, k, steps, rng, init=None):
 
 
 def quantize(I, n, method, steps, rng, colours=None):
-    """Quantize I with ``method`` ('kmeans' or 'frequent'); return (Q, palette).
+    """Quantize I with ``method`` ('kmeans', 'frequent' or 'published'); return (Q, palette).
 
     The pipeline's entry: quantize_engine.py computes what ``quantize_naive``
-    (for 'frequent') and the course's k-means compute, fast on large photos.
+    (for 'frequent') and the course's k-means compute, fast on large photos;
+    'published' is the course's naive method with its bug (``quantize_as_published``).
     ``colours`` is ``quantize_engine.counted(I)`` if the caller has it already.
     """
     if not 1 <= n <= MAX_COLORS:
@@ -111,9 +139,11 @@ def quantize(I, n, method, steps, rng, colours=None):
 
     if method == "frequent":
         return engine.quantize_frequent(I, n, colours)
+    if method == "published":
+        return quantize_as_published(I, n)
     if method == "kmeans":
         return engine.quantize_kmeans(I, n, steps, rng, colours)
-    raise ValueError(f"method must be 'kmeans' or 'frequent', got {method!r}")
+    raise ValueError(f"method must be 'kmeans', 'frequent' or 'published', got {method!r}")
 
 
 # -- running it ----------------------------------------------------------------------
@@ -199,7 +229,8 @@ def main(argv=None):
     parser.add_argument("--colors", type=int, default=d["colors"], help=f"palette size (default {d['colors']})")
     parser.add_argument("--steps", type=int, default=d["steps"], help=f"k-means steps (default {d['steps']})")
     parser.add_argument("--seed", type=int, default=d["seed"], help=f"random seed (default {d['seed']})")
-    parser.add_argument("--method", choices=("kmeans", "frequent"), default="kmeans")
+    parser.add_argument("--method", choices=("kmeans", "frequent", "published"), default="kmeans",
+                        help="k-means, the n most frequent colours, or the course's published (buggy) naive method")
     parser.add_argument("--palette", help="also save the palette as .npy here")
     args = parser.parse_args(argv)
     if not 1 <= args.colors <= MAX_COLORS or args.steps < 1 or args.seed < 0:
