@@ -46,7 +46,8 @@ def test_every_rule_writes_its_log(run_small):
     logs = {p.parent.name for p in (workdir / "results/logs").rglob("*.log")}
     assert logs == {"simulate_diffusion", "simulate_automaton", "sort_records", "answer_warmup", "write_sysinfo",
                     "simulate_random_walk", "time_random_walk", "search_subsequence", "time_subsequence",
-                    "transform_squares", "quantize_frequent", "quantize_kmeans", "train_perceptron",
+                    "transform_squares", "quantize_frequent", "quantize_as_published", "quantize_kmeans",
+                    "train_perceptron",
                     "write_provenance", "compare_with_references", "draw_automata_gallery"}
 
 
