@@ -43,3 +43,35 @@ def test_initial_state_spikes_as_in_course():
 def test_initial_state_rejects_tiny_domain():
     with pytest.raises(ValueError, match="size >= 3"):
         diffusion.initial_state(5, 2, 1.0, 1, 0)
+
+
+@pytest.mark.parametrize("Z", [np.arange(10.0), np.arange(30)[::4], np.array([2.5, 1.0, 4.0]),
+                               np.arange(12, dtype=np.uint8).reshape(3, 4)[:, 1]])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_sliding_window_is_sliding_window_view(Z, size):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    W = diffusion.sliding_window(Z, size)
+    np.testing.assert_array_equal(W, sliding_window_view(Z, size))
+    assert np.shares_memory(W, Z) and W.strides == (Z.strides[0], Z.strides[0]) and not W.flags.writeable
+
+
+@pytest.mark.parametrize("Z,size,message", [(np.arange(3.0), 4, "size must be in 1..3, got 4"),
+                                            (np.arange(3.0), 0, "size must be in 1..3, got 0"),
+                                            (np.zeros((2, 2)), 1, "Z must be 1-D")])
+def test_sliding_window_refuses_what_as_strided_would_not(Z, size, message):
+    """as_strided would read past the end of Z's memory without a word."""
+    with pytest.raises(ValueError, match=message):
+        diffusion.sliding_window(Z, size)
+
+
+def test_the_exercise_noisy_start_is_seeded_and_in_range():
+    from pipeline import rng
+
+    a = diffusion.initial_state(50, 100, 1.0, 10, 5, 0.05, rng(1, "diffusion"))
+    b = diffusion.initial_state(50, 100, 1.0, 10, 5, 0.05, rng(1, "diffusion"))
+    np.testing.assert_array_equal(a, b)
+    assert (a[0, 5::10] == 1).all()
+    others = np.delete(a.ravel(), np.ravel_multi_index((np.zeros(10, int), np.arange(5, 100, 10)), a.shape))
+    assert others.min() >= 0 and others.max() < 0.05 and others.std() > 0.01
+    assert not np.array_equal(a, diffusion.initial_state(50, 100, 1.0, 10, 5, 0.05, rng(2, "diffusion")))

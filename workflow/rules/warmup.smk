@@ -20,6 +20,7 @@ rule simulate_diffusion:
         png=report(f"{RESULTS}/warmup/diffusion.png", caption=caption("diffusion"), category="2 Warmup"),
     params:
         diffusion=config["diffusion"],
+        seed=config["seed"] if config["diffusion"]["noise"] > 0 else None,  # only the noisy start draws
     log:
         log_of("simulate_diffusion", "diffusion"),
     script:
@@ -28,7 +29,7 @@ rule simulate_diffusion:
 
 rule simulate_automaton:
     input:
-        code=code(),
+        code=code("diffusion"),
     output:
         npy=f"{RESULTS}/warmup/automata/rule-{{rule}}.npy",
         png=report(f"{RESULTS}/warmup/automata/rule-{{rule}}.png", caption=caption("automata"), category="2 Warmup",
@@ -74,7 +75,7 @@ rule answer_warmup:
     input:
         data=rules.sort_records.input.data,
         npz=rules.sort_records.output.npz,
-        code=code("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder", "records", "automata"),
+        code=code("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder", "records", "automata", "diffusion"),
     output:
         md=report(f"{RESULTS}/warmup/answers.md", caption=caption("answers"), category="2 Warmup"),
     log:

@@ -2,23 +2,62 @@
 
 u(i, n+1) = u(i, n) + F (u(i-1, n) - 2 u(i, n) + u(i+1, n))
 
-Row n+1 of Z is computed from a (size-2, 3) strided view of row n: each
+Row n+1 of Z is computed from a (size-2, 3) strided view of row n, made by
+``sliding_window`` (the exercise's own tool, built with ``as_strided``): each
 window holds a cell and its two neighbours, and the stencil [+1, -2, +1]
 weighs them. Time runs from top to bottom.
+
+The course's diffusion.py does not run: it uses Z before defining it
+(NameError); here Z comes from ``initial_state``.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 
-def initial_state(steps, size, amplitude, period, offset):
+def sliding_window(Z, size=3):
+    """Return the read-only view of the 1-D array Z whose row i is Z[i:i + size], built with ``as_strided``.
+
+    Exercise
+    --------
+    Write the tool the heat equation needs: for a 1-D array ``Z`` and a
+    window ``size``, return a 2-D *view* of ``Z`` (no copy) of shape
+    (len(Z) - size + 1, size) whose row ``i`` is ``Z[i:i + size]``, with
+    ``numpy.lib.stride_tricks.as_strided``. Hint: one row starts one item
+    after the previous one.
+
+    Notes
+    -----
+    ``as_strided`` trusts its arguments: a shape or strides that reach past
+    the end of Z's memory read whatever lies there (and a write through the
+    view corrupts it), with no error. Here the shape comes from ``len(Z)``
+    and ``size``, checked first, and both strides are Z's own (so a
+    non-contiguous Z, such as ``Z[::2]``, works). The view is read-only:
+    its windows overlap, so one element written would change ``size``
+    windows at once. NumPy's ``sliding_window_view`` makes the same view
+    with these checks built in (a window no larger than the array, a
+    read-only result unless asked otherwise); the tests check that both
+    give the same windows. Memory: none, whatever the size.
+    """
+    Z = np.asarray(Z)
+    if Z.ndim != 1:
+        raise ValueError(f"sliding_window: Z must be 1-D, got shape {Z.shape}")
+    if not 1 <= size <= len(Z):
+        raise ValueError(f"sliding_window: size must be in 1..{len(Z)}, got {size}")
+    step = Z.strides[0]
+    return as_strided(Z, shape=(len(Z) - size + 1, size), strides=(step, step), writeable=False)
+
+
+def initial_state(steps, size, amplitude, period, offset, noise=0.0, rng=None):
     """Return Z, the (steps, size) float64 array whose first row holds the spikes.
 
-    Z[0, offset::period] = amplitude, everything else 0 (course: Z[0, 5::10] = 1.5).
+    Z[0, offset::period] = amplitude; every other cell 0 (the course's
+    solution: Z[0, 5::10] = 1.5), or, with ``noise`` > 0, drawn uniformly in
+    [0, noise) from ``rng`` (the exercise's text: uniform in [0, 0.05), spikes of 1).
     """
     if steps < 1 or size < 3:
         raise ValueError(f"need steps >= 1 and size >= 3, got steps={steps}, size={size}")
-    Z = np.zeros((steps, size))
+    Z = rng.uniform(0.0, noise, (steps, size)) if noise > 0 else np.zeros((steps, size))
     Z[0, offset::period] = amplitude
     return Z
 
@@ -46,13 +85,13 @@ def diffuse(Z, F):
 
     Notes
     -----
-    ``sliding_window_view(Z[i-1], 3)`` is a view of shape (size-2, 3) whose
+    ``sliding_window(Z[i-1], 3)`` is a view of shape (size-2, 3) whose
     strides are (8, 8): no copy of the row is made, the windows overlap in
     memory.
     """
     stencil = np.array([+1.0, -2.0, +1.0])
     for i in range(1, len(Z)):
-        windows = sliding_window_view(Z[i - 1], 3)
+        windows = sliding_window(Z[i - 1], 3)
         Z[i, 1:-1] = Z[i - 1, 1:-1] + F * (windows * stencil).sum(axis=1)
     return Z
 
@@ -81,7 +120,10 @@ def cases(seed, config):
     grids = [(initial_state(p["steps"], p["size"], p["amplitude"], p["period"], p["offset"]), p["F"]),
              (initial_state(1, 3, 1.0, 1, 1), 0.5), (initial_state(4, 3, 1.0, 2, 1), 0.25),
              (np.arange(24.0).reshape(3, 8), 0.1)]
-    return [(name, args) for name in ("diffuse", "diffuse_python") for args in grids]
+    rows = [np.arange(10.0), np.arange(20)[::3], np.array([1.5, 2.5, 3.5]), np.arange(7, dtype=np.uint8)]
+    windows = [(Z, size) for Z in rows for size in (3, 1, len(Z))]
+    return ([(name, args) for name in ("diffuse", "diffuse_python") for args in grids]
+            + [("sliding_window", args) for args in windows])
 
 
 def plot(Z):
@@ -95,11 +137,12 @@ def plot(Z):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_figure, save_npy
+    from pipeline import entry, rng, save_figure, save_npy
 
     def main():
         p = snakemake.params.diffusion
-        Z = initial_state(p["steps"], p["size"], p["amplitude"], p["period"], p["offset"])
+        Z = initial_state(p["steps"], p["size"], p["amplitude"], p["period"], p["offset"], p["noise"],
+                          rng(snakemake.params.seed, "diffusion"))
         diffuse(Z, p["F"])
         save_npy(snakemake.output.npy, Z)
         save_figure(plot(Z), snakemake.output.png)
