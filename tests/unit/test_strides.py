@@ -40,3 +40,23 @@ def test_non_contiguous_view_gives_copy_strides():
 def test_bad_order():
     with pytest.raises(ValueError, match="order must be"):
         strides.strides(np.zeros(3), "K")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.arange(24).reshape((2, 3, 4), order="F")[::2],  # the course's "this does not work"
+    lambda: np.arange(24).reshape((2, 3, 4), order="F")[:, ::2],
+    lambda: np.arange(24).reshape(2, 3, 4)[:, 1:, ::-1],
+    lambda: np.arange(24.0).reshape(4, 6).T[::2],
+    lambda: np.arange(10, dtype=np.int16)[::-3],
+    lambda: np.zeros((3, 5), dtype=">f8")[:, 1::2],
+])
+def test_strides_of_view_equals_numpy(make):
+    V = make()
+    mine = strides.strides_of_view(V)
+    assert all(m == s for m, s, n in zip(mine, V.strides, V.shape) if n > 1)
+    assert all(m is None for m, n in zip(mine, V.shape) if n < 2)
+
+
+def test_the_course_fortran_view_is_not_twice_the_computed_stride():
+    V = np.arange(24).reshape((2, 3, 4), order="F")[::2]
+    assert V.strides == (16, 16, 48) and strides.strides(V) == (96, 32, 8)  # as the docstring says

@@ -75,7 +75,9 @@ rule answer_warmup:
     input:
         data=rules.sort_records.input.data,
         npz=rules.sort_records.output.npz,
-        code=code("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder", "records", "automata", "diffusion"),
+        kitten=repo_path("data/course/kitten.jpg"),  # the course's photo: its naive-quantization defect, counted
+        code=code("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder", "records", "automata",
+                  "diffusion", "geometry", "quantize", "quantize_engine", "subsequence", "images"),
     output:
         md=report(f"{RESULTS}/warmup/answers.md", caption=caption("answers"), category="2 Warmup"),
     log:

@@ -41,19 +41,27 @@ def nan():
 def strides_section():
     out = ["## Computing strides\n",
            "`strides(Z)` starts from the item size and multiplies by each axis length, from the last "
-           "axis in C order, from the first in Fortran order.\n",
-           "| array | numpy `Z.strides` | `strides(Z)` | agree |", "|---|---|---|---|"]
+           "axis in C order, from the first in Fortran order. `strides_of_view(Z)` measures them instead, "
+           "from the addresses of Z's first element and of its neighbour along each axis: it works on views.\n",
+           "| array | numpy `Z.strides` | `strides(Z)` | agree | `strides_of_view(Z)` | agree |",
+           "|---|---|---|---|---|---|"]
     base = np.arange(24)
     cases = [("np.arange(24).reshape((2,3,4), order='C')", base.reshape((2, 3, 4), order="C")),
              ("np.arange(24).reshape((2,3,4), order='F')", base.reshape((2, 3, 4), order="F")),
              ("(the F array above)[::2]", base.reshape((2, 3, 4), order="F")[::2]),
              ("np.arange(24).reshape(2,3,4)[:, ::2]", base.reshape(2, 3, 4)[:, ::2])]
     for name, Z in cases:
-        mine = strides.strides(Z)
-        out.append(f"| `{name}` | {Z.strides} | {mine} | {'yes' if mine == Z.strides else '**no**'} |")
-    out.append("\nFor the two views, `strides()` gives the strides of a contiguous copy of the view. "
-               "The view itself still lives in its base's memory and skips over the elements left out, "
-               "so at least one of its strides is a multiple of the computed one: only `Z.strides` knows.\n")
+        mine, measured = strides.strides(Z), strides.strides_of_view(Z)
+        same = all(m is None or m == s for m, s in zip(measured, Z.strides))
+        shown_measured = "(" + ", ".join("-" if m is None else str(m) for m in measured) + ")"
+        out.append(f"| `{name}` | {Z.strides} | {mine} | {'yes' if mine == Z.strides else '**no**'} | "
+                   f"{shown_measured} | {'yes' if same else '**no**'} |")
+    view = base.reshape((2, 3, 4), order="F")[::2]
+    out.append(f"\nFor the two views, `strides()` gives the strides of a contiguous array of the view's shape, not "
+               f"the view's: the course's own Fortran `Z[::2]` gets {strides.strides(view)} where the view has "
+               f"{view.strides} (a view that is neither C- nor Fortran-contiguous is computed as C). "
+               "`strides_of_view` reads them from memory addresses ('-' for an axis of length 1, whose stride "
+               "never moves anything).\n")
     return "\n".join(out)
 
 
@@ -133,13 +141,85 @@ def automata_note():
             f"therefore mirrored left to right; ours follows Wolfram.\n")
 
 
-def answers(data_path, npz_path):
+def raised(code, namespace):
+    """The exception that running ``code`` raises, as 'TypeError: ...', or 'nothing'."""
+    try:
+        exec(code, dict(namespace))
+    except Exception as error:  # the point is to show which one
+        return f"{type(error).__name__}: {str(error).strip()}"
+    return "nothing"
+
+
+def defects(kitten_path):
+    """Every defect of the course's code, once, with what this project does instead (shown by code where it can be)."""
+    import matplotlib
+
+    import geometry
+    import quantize
+    import subsequence
+    from images import read_image
+
+    old_scale = np.dtype([("points", float, (4, 2)), ("scale", float, 1)])
+    S = np.zeros(25, old_scale)
+    I, _ = read_image(kitten_path)
+    colors, counts = np.unique(I.reshape(-1, 3), axis=0, return_counts=True)
+    top = {tuple(c) for c in colors[np.argsort(-counts, kind="stable")[:16]]}
+    published = quantize.quantize_as_published(I, 16)[1]
+    where_error = raised("c = np.where(np.array([1, 0]) == 1); c[:, np.newaxis]", {"np": np})
+    broadcast = raised("S['points'] * S['scale']", {"S": S})
+    lemmas = np.loadtxt(["1 they 5 0.5", "2 her 3 0.4"], dtype=[("rank", int), ("lemma", "S8"), ("f", int), ("d", float)])["lemma"]
+    rows = [
+        ("Introduction: the three random walks", "use the global random state (`random`, `np.random`): no two runs give "
+         "the same walk", "each draws from a `numpy.random.Generator` seeded from config key `seed`; the three give the "
+         "same walk for a seed (random_walk.py)"),
+        ("Introduction: `random_walk_faster`", f"returns `+list(...)`: unary plus on a list raises "
+         f"`{raised('+[1, 2]', {})}`", "returns the list"),
+        ("Introduction: `function_1` (the Python search)", "loops over `range(len(seq) - len(sub))`, so a match that "
+         f"ends on the last element is missed: seq [1, 2], sub [1, 2] gives [] where "
+         f"`find_python` gives {subsequence.find_python([1, 2], [1, 2])}", "the loop runs to `len(seq) - len(sub) + 1`"),
+        ("Introduction: `function_2` (the NumPy search)", "indexes the tuple that `np.where` returns as if it were an "
+         f"array: `{where_error}`",
+         "`np.flatnonzero`, and candidates checked window by window (find_numpy)"),
+        ("Warmup: strides", "says its `strides(Z)` \"does not work\" on `Z[::2]`, and stops there",
+         "`strides_of_view` measures any view's strides from its elements' addresses (strides.py)"),
+        ("Warmup: reordering", "the comment says the dump is Fortran-ordered, but `ravel()` wrote it in C order",
+         "both orders shown, and the element read as the exercise asks (Reordering things, above)"),
+        ("Warmup: heat equation, display code", f"`import matplotlib as plt`, then `plt.figure(...)`: the module "
+         f"matplotlib has {'a' if hasattr(matplotlib, 'figure') else 'no'} `figure` (it is in `matplotlib.pyplot`)",
+         "`matplotlib.pyplot`, through pipeline.figure"),
+        ("Warmup: heat equation, diffusion.py", "uses `Z` before defining it: a NameError before any step",
+         "`initial_state` makes Z: the solution's start by default, the exercise's noisy one with `diffusion.noise`"),
+        ("Warmup: Rule 30", "weighs each neighbourhood `[1, 2, 4]` (l + 2c + 4r), backwards: it draws Rule 86, Rule 30's "
+         "mirror image", "`[4, 2, 1]`, Wolfram's numbering (Rule 30, above)"),
+        ("Warmup: input / output", f"a lemma of dtype `S8` comes back as bytes (`{lemmas[0]!r}`, printed `{lemmas[0]}`), and "
+         "a longer word would be cut silently", "`U10` text, and a longer lemma is an error naming the file and line"),
+        ("Advanced: geometry", f"`(\"scale\", float, 1)` is a field of shape {S['scale'].shape[1:]} under NumPy 2, so "
+         f"scaling the corners fails: `{broadcast}`",
+         f"a scalar field, `(\"scale\", float)` (geometry.py: {geometry.DTYPE})"),
+        ("Advanced: naive quantization", f"`I[sorted][:n]` takes the *pixels* at the colours' ranks: on the course's "
+         f"kitten its palette holds {sum(tuple(c) in top for c in published)} of the 16 most frequent colours, "
+         "hence its green kitten", "`quantize_naive` keeps the colours; the course's result is kept, named, as "
+         "`{name}-published-{n}.png` (quantize_as_published)"),
+        ("Advanced: perceptron", "`(\"output\", float, 1)`: the same field of shape (1,) under NumPy 2",
+         "a scalar field (perceptron.SAMPLE)"),
+    ]
+    out = ["## The course's defects, and what we do instead\n",
+           "Each defect of the course's code once, all chapters; where a line shows an error message, the "
+           "message was produced by running that code now.\n",
+           "| where | the course | here |", "|---|---|---|"]
+    out += [f"| {where} | {what} | {instead} |" for where, what, instead in rows]
+    return "\n".join(out) + "\n"
+
+
+def answers(data_path, npz_path, kitten_path):
     """Return the whole answers.md text."""
     return "\n".join(["# Warmup: answers computed by the code\n", basics(), nan(), strides_section(),
-                      repeat_section(), reorder_section(), automata_note(), io_section(data_path, npz_path)])
+                      repeat_section(), reorder_section(), automata_note(), io_section(data_path, npz_path),
+                      defects(kitten_path)])
 
 
 if __name__ == "__main__" and "snakemake" in globals():
     from pipeline import entry, save_text
 
-    entry(snakemake, lambda: save_text(snakemake.output.md, answers(snakemake.input.data, snakemake.input.npz)))
+    entry(snakemake, lambda: save_text(snakemake.output.md, answers(snakemake.input.data, snakemake.input.npz,
+                                                                    snakemake.input.kitten)))

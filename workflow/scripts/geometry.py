@@ -8,7 +8,8 @@ them all with one einsum.
 
 import numpy as np
 
-# ("scale", float, 1) meant a scalar field in NumPy 1.x; NumPy 2.x refuses the 1: a scalar field has no shape.
+# The course writes ("scale", float, 1): a scalar field in NumPy 1.x, a field of shape (1,) in NumPy 2.x, where
+# S["scale"] is then (n, 1) and scaling the (n, 4, 2) corners fails to broadcast. Here the scalars have no shape.
 DTYPE = np.dtype([("points", float, (4, 2)), ("scale", float), ("translate", float, (2,)), ("rotate", float)])
 CORNERS = [(-1, -1), (-1, +1), (+1, +1), (+1, -1)]
 

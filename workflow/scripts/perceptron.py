@@ -1,7 +1,9 @@
 """Advanced: the perceptron, trained to separate stars (x + y < 1) from discs (x + y > 1).
 
-The course's class calls a threshold ``f`` that it never defines: here it is
-the Heaviside step, 1 where the weighted sum is positive, else 0.
+The course's text leaves the threshold function to the reader ("for example
+``lambda x: x > 0``"); its repository's perceptron.py defines it as ``f``. Here
+it is ``threshold``, the Heaviside step: 1 where the weighted sum is positive,
+else 0.
 """
 
 import numpy as np

@@ -32,12 +32,15 @@ def strides(Z, order=None):
 
     Notes
     -----
-    For a non-contiguous view such as ``Z[::2]`` this returns the strides a
-    *copy* of the view would have, not the view's own: the view keeps its
-    base's memory and steps over every other row, so its first stride is
-    twice the computed one. Only ``Z.strides`` knows that. An empty array
-    (a 0 in its shape) addresses no item, so its strides are arbitrary:
-    NumPy 2.x reports them all as 0.
+    For a non-contiguous view this returns the strides of a contiguous array
+    of the view's shape, in C order unless ``np.isfortran`` says Fortran
+    (a view that is neither counts as C): not the view's own strides. The
+    course's own case, the Fortran-ordered ``Z[::2]`` of shape (1, 3, 4),
+    gets (96, 32, 8) where the view has (16, 16, 48): its rows step over its
+    base's memory in Fortran order. :func:`strides_of_view` reads a view's
+    strides from where its elements lie in memory. An empty array (a 0 in
+    its shape) addresses no item, so its strides are arbitrary: NumPy 2.x
+    reports them all as 0.
     """
     order = order or ("F" if np.isfortran(Z) else "C")
     if order not in ("C", "F"):
@@ -49,6 +52,27 @@ def strides(Z, order=None):
         result.append(step)
         step *= n
     return tuple(result) if order == "F" else tuple(result[::-1])
+
+
+def strides_of_view(Z):
+    """Return the strides of any array, views included, measured from the addresses of its elements.
+
+    For each axis, the distance in bytes between the first element and its
+    neighbour along that axis (their offsets into the same memory, the
+    base's for a view): what ``Z.strides`` says, found without asking it.
+    An axis of length 1 has no neighbour, and its stride never moves
+    anything: None for it (NumPy keeps whatever the slicing left there).
+    """
+    Z = np.asarray(Z)
+    first = Z.__array_interface__["data"][0]
+    result = []
+    for axis, n in enumerate(Z.shape):
+        if n < 2:
+            result.append(None)
+            continue
+        neighbour = Z[tuple(slice(1, 2) if a == axis else slice(0, 1) for a in range(Z.ndim))]
+        result.append(neighbour.__array_interface__["data"][0] - first)
+    return tuple(result)
 
 
 def cases(seed, config):
