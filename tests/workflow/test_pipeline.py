@@ -44,7 +44,7 @@ def test_warmup_outputs_hold_what_they_claim(run_small):
 def test_every_rule_writes_its_log(run_small):
     workdir, _ = run_small
     logs = {p.parent.name for p in (workdir / "results/logs").rglob("*.log")}
-    assert logs == {"simulate_diffusion", "simulate_automaton", "sort_records", "answer_warmup", "write_sysinfo",
+    assert logs == {"simulate_diffusion", "simulate_automaton", "sort_records", "answer_warmup", "write_sysinfo", "show_tools",
                     "simulate_random_walk", "time_random_walk", "search_subsequence", "time_subsequence",
                     "transform_squares", "quantize_frequent", "quantize_as_published", "quantize_kmeans",
                     "train_perceptron",

@@ -12,6 +12,21 @@ rule write_sysinfo:
         "../scripts/tools.py"
 
 
+rule show_tools:
+    """The course's info() of four kinds of array and its imshow(), as text a terminal shows, and a PNG of it."""
+    input:
+        code=code(),
+    output:
+        txt=report(f"{RESULTS}/warmup/tools.txt", caption=caption("tools"), category="2 Warmup"),
+        png=report(f"{RESULTS}/warmup/tools-imshow.png", caption=caption("tools"), category="2 Warmup"),
+    params:
+        seed=config["seed"],
+    log:
+        log_of("show_tools", "tools"),
+    script:
+        "../scripts/tools.py"
+
+
 rule simulate_diffusion:
     input:
         code=code(),
@@ -87,6 +102,7 @@ rule answer_warmup:
 
 
 WARMUP = flat(
+    rules.show_tools.output,
     rules.simulate_diffusion.output,
     expand(rules.simulate_automaton.output, rule=config["automata"]["rules"]),
     rules.draw_automata_gallery.output,

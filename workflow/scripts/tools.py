@@ -140,24 +140,113 @@ def _human(seconds):
     return f"{seconds / 1e-9:.3g} ns"
 
 
-def imshow(Z, vmin=None, vmax=None):
-    """Return a 1-D or 2-D array drawn with 256-colour terminal escapes (grey ramp).
+def xterm_palette():
+    """The RGB values (256, 3) uint8 of the 256-colour terminal palette: 16 system colours, a 6x6x6 cube, 24 greys."""
+    system = [(0, 0, 0), (128, 0, 0), (0, 128, 0), (128, 128, 0), (0, 0, 128), (128, 0, 128), (0, 128, 128),
+              (192, 192, 192), (128, 128, 128), (255, 0, 0), (0, 255, 0), (255, 255, 0), (0, 0, 255), (255, 0, 255),
+              (0, 255, 255), (255, 255, 255)]
+    levels = [0, 95, 135, 175, 215, 255]
+    cube = [(levels[r], levels[g], levels[b]) for r in range(6) for g in range(6) for b in range(6)]
+    greys = [(8 + 10 * i,) * 3 for i in range(24)]
+    return np.array(system + cube + greys, dtype=np.uint8)
 
-    Each value becomes two spaces whose background is one of the 24 greys of
-    the 256-colour palette (232 .. 255), scaled from ``vmin`` to ``vmax``.
-    Print the result in a 256-colour terminal.
+
+def ansi_codes(values, cmap="viridis"):
+    """For values in 0..1, the 256-colour terminal code nearest to the colour map's colour (cube and greys only).
+
+    The 16 system colours are left out: terminals redefine them.
     """
+    import matplotlib
+
+    wanted = matplotlib.colormaps[cmap](np.clip(np.asarray(values, dtype=float), 0, 1))[..., :3] * 255
+    palette = xterm_palette()[16:].astype(float)
+    distances = ((wanted[..., None, :] - palette) ** 2).sum(axis=-1)
+    return 16 + distances.argmin(axis=-1)
+
+
+def _scale(Z, vmin, vmax):
     Z = np.atleast_2d(np.asarray(Z, dtype=float))
     if Z.ndim != 2:
         raise ValueError(f"imshow: Z must be 1-D or 2-D, got shape {Z.shape}")
-    vmin = Z.min() if vmin is None else vmin
-    vmax = Z.max() if vmax is None else vmax
-    scale = (Z - vmin) / (vmax - vmin) if vmax > vmin else np.zeros_like(Z)
-    codes = 232 + np.round(np.clip(scale, 0, 1) * 23).astype(int)
-    return "\n".join("".join(f"\x1b[48;5;{c}m  " for c in row) + "\x1b[0m" for row in codes)
+    vmin = float(Z.min()) if vmin is None else vmin
+    vmax = float(Z.max()) if vmax is None else vmax
+    return Z, vmin, vmax, ((Z - vmin) / (vmax - vmin) if vmax > vmin else np.zeros_like(Z))
+
+
+def imshow(Z, vmin=None, vmax=None, cmap="viridis"):
+    """Return a 1-D or 2-D array drawn as the course's imshow draws it in a 256-colour terminal.
+
+    Each value becomes two spaces whose background is the terminal colour
+    nearest to its colour in ``cmap`` (viridis, as the course), scaled from
+    ``vmin`` to ``vmax``; row 0 at the top, as ``plt.imshow`` shows it.
+    On the right, a colour bar with one entry a row, from ``vmax`` at the
+    top to ``vmin`` at the bottom, each labelled. Print it in a 256-colour terminal.
+    """
+    Z, vmin, vmax, scaled = _scale(Z, vmin, vmax)
+    codes = ansi_codes(scaled, cmap)
+    rows = len(Z)
+    levels = np.linspace(1, 0, rows) if rows > 1 else np.ones(1)
+    bar = ansi_codes(levels, cmap)
+    lines = []
+    for row, level, code in zip(codes, levels, bar):
+        cells = "".join(f"\x1b[48;5;{c}m  " for c in row)
+        lines.append(f"{cells}\x1b[0m  \x1b[48;5;{code}m  \x1b[0m {vmin + level * (vmax - vmin):+.2f}")
+    return "\n".join(lines)
+
+
+def imshow_figure(Z, vmin=None, vmax=None, cmap="viridis"):
+    """Return a matplotlib figure of what :func:`imshow` shows in the terminal: its very colours, cells, bar and labels."""
+    from pipeline import figure
+
+    Z, vmin, vmax, scaled = _scale(Z, vmin, vmax)
+    palette = xterm_palette()
+    rows, columns = Z.shape
+    levels = np.linspace(1, 0, rows) if rows > 1 else np.ones(1)
+    fig, ax = figure((0.2 * (columns + 6), 0.2 * rows + 0.2))
+    ax.imshow(palette[ansi_codes(scaled, cmap)], interpolation="nearest", extent=(0, columns, rows, 0))
+    ax.imshow(palette[ansi_codes(levels, cmap)][:, None], interpolation="nearest",
+              extent=(columns + 1, columns + 2, rows, 0))
+    for i, level in enumerate(levels):
+        ax.text(columns + 2.3, i + 0.5, f"{vmin + level * (vmax - vmin):+.2f}", va="center", fontsize=7,
+                family="monospace")
+    ax.set_xlim(0, columns + 6)
+    ax.set_ylim(rows, 0)
+    fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
+    return fig
+
+
+def tools_text(seed):
+    """results/warmup/tools.txt: the course's ``info`` of four kinds of array, and its ``imshow`` of a random array."""
+    from pipeline import rng
+
+    base = np.arange(12, dtype=np.int64)
+    arrays = [
+        ("Z = np.arange(12).reshape(3, 4)", base.reshape(3, 4),
+         "C order: rows one after the other."),
+        ("Z = np.arange(12).reshape(3, 4, order='F')", base.reshape((3, 4), order="F"),
+         "Fortran order: columns one after the other; a copy, so it owns its data."),
+        ("Z = np.arange(12).reshape(3, 4)[:, ::2]", base.reshape(3, 4)[:, ::2],
+         "a view with a gap between its elements: neither C- nor Fortran-contiguous, so neither box is ticked. "
+         "An order line that always ticks one of the two (as the course's output suggests: '☑ C ☐ Fortran' or "
+         "'☐ C ☑ Fortran') would call it Fortran-ordered, which it is not."),
+        ("Z = np.arange(12, dtype='>i8').reshape(3, 4)", base.astype(">i8").reshape(3, 4),
+         "big-endian: each item's bytes in the other order than this machine's."),
+    ]
+    out = ["The course's useful tools, run on four arrays (tools.info) and on a random one (tools.imshow).", ""]
+    for code, Z, note in arrays:
+        out += [f">>> {code}", ">>> print(tools.info(Z))", info(Z), f"({note})", ""]
+    Z = rng(seed, "tools", "imshow").uniform(0, 1, (20, 40))
+    out += [">>> Z = rng.uniform(0, 1, (20, 40))", ">>> print(tools.imshow(Z))", imshow(Z, 0, 1), ""]
+    return "\n".join(out), Z
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_text
+    from pipeline import entry, save_figure, save_text
 
-    entry(snakemake, lambda: save_text(snakemake.output.sysinfo, sysinfo()))
+    def write_tools():
+        text, Z = tools_text(snakemake.params.seed)
+        save_text(snakemake.output.txt, text)
+        save_figure(imshow_figure(Z, 0, 1), snakemake.output.png, dpi=100)
+
+    entry(snakemake, (lambda: save_text(snakemake.output.sysinfo, sysinfo())) if snakemake.rule == "write_sysinfo"
+          else write_tools)
