@@ -59,7 +59,7 @@ def compare_diffusion(ours, course_png):
     worst = float(np.abs(values - np.clip(ours, 0, 1)).max())
     ok = worst <= 2 * VIRIDIS_STEP + 1e-9
     return ("heat equation", f"values read back through viridis (cells {ours.shape[0]} x {ours.shape[1]}), against "
-            f"ours clipped to 0..1; tolerance 2/255", f"max |difference| {worst:.4f} (colour fit {fit:.2f})",
+            f"ours clipped to 0..1; tolerance 2/255", f"max difference {worst:.4f} (colour fit {fit:.2f})",
             "same" if ok else "differs", "" if ok else "the published figure's values differ from ours")
 
 
@@ -200,7 +200,10 @@ def table(rows):
              f"{sum(r[3] == 'differs' for r in rows)} differ. The course's files are in `data/course/` "
              "(MIT licence, N. P. Rougier 2018).\n",
              "| figure | check | measured | status |", "|---|---|---|---|"]
-    lines += [f"| {f} | {c} | {m} | {s if s != 'differs' else '**differs**'} |" for f, c, m, s, _ in rows]
+    def cell(text):
+        return text.replace("|", "\\|")
+
+    lines += [f"| {cell(f)} | {cell(c)} | {cell(m)} | {s if s != 'differs' else '**differs**'} |" for f, c, m, s, _ in rows]
     lines += ["", "Why each known difference:", ""]
     lines += [f"- **{f}**: {why}." for f, _, _, s, why in rows if why]
     return "\n".join(lines) + "\n"
