@@ -54,6 +54,7 @@ include: "workflow/rules/verify.smk"
 include: "workflow/rules/benchmarks.smk"
 include: "workflow/rules/students.smk"
 include: "workflow/rules/course.smk"
+include: "workflow/rules/compat.smk"
 
 
 rule all:

@@ -71,14 +71,14 @@ def test_intro_outputs_hold_what_they_claim(run_small):
     walk = np.load(res / "random_walk.npy", allow_pickle=False)
     np.testing.assert_array_equal(walk, random_walk.random_walk_slow(config["random_walk"]["n"],
                                                                        rng(config["seed"], "random_walk")))
-    rows = list(csv.DictReader(open(res / "random_walk-timings.csv")))
+    rows = list(csv.DictReader((res / "random_walk-timings.csv").read_text().splitlines()))
     assert [r["implementation"] for r in rows] == list(random_walk.IMPLEMENTATIONS)
     assert all(float(r["median_s"]) > 0 and int(r["repeats"]) == config["timing"]["repeats"] for r in rows)
     s = config["subsequence"]
     seq = subsequence.random_sequence(s["length"], s["alphabet"], rng(config["seed"], "subsequence"))
     found = np.load(res / "subsequence.npy", allow_pickle=False)
     assert found.tolist() == subsequence.find_brute_force(seq.tolist(), s["sub"]) and len(found) > 0
-    rows = list(csv.DictReader(open(res / "subsequence-timings.csv")))
+    rows = list(csv.DictReader((res / "subsequence-timings.csv").read_text().splitlines()))
     assert [r["implementation"] for r in rows] == ["python", "numpy"]
 
 
@@ -104,7 +104,7 @@ def test_advanced_outputs_hold_what_they_claim(run_small):
             palette = np.load(res / f"quantize/{name}-kmeans-{n}.npy", allow_pickle=False)
             assert palette.dtype == np.uint8 and palette.shape == (n, 3)
             np.testing.assert_array_equal(np.unique(Q.reshape(-1, 3), axis=0), palette)
-    rows = list(csv.DictReader(open(res / "perceptron/log.csv")))
+    rows = list(csv.DictReader((res / "perceptron/log.csv").read_text().splitlines()))
     assert len(rows) == config["perceptron"]["iterations"]
     assert list(rows[0]) == ["iteration", "lrate", "sample", "error", "accuracy"]
     frames = iio.imread(res / "perceptron/perceptron.mp4", plugin="FFMPEG")

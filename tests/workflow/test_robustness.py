@@ -130,7 +130,7 @@ def test_killed_job_is_redone_and_equals_an_uninterrupted_run(tmp_path):
     samples = perceptron.make_samples(p["samples"], rng(config["seed"], "perceptron", "samples"))
     _, rows, _ = perceptron.train(samples, p["iterations"], p["lrate"], p["decay"],
                                   rng(config["seed"], "perceptron", "training"))
-    written = list(csv.DictReader(open(out / "log.csv")))
+    written = list(csv.DictReader((out / "log.csv").read_text().splitlines()))
     assert len(written) == len(rows) and [int(r["sample"]) for r in written] == [r["sample"] for r in rows]
     assert np.allclose([float(r["accuracy"]) for r in written], [r["accuracy"] for r in rows])
     assert sorted(p.name for p in out.iterdir()) == ["log.csv", "perceptron.mp4", "perceptron.png"]

@@ -131,7 +131,7 @@ def _child(student_path, name, calls, expected, drawn, memory_mb, send):
     import resource
 
     try:
-        vsize = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        vsize = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
         vsize = 0
     limit = vsize + memory_mb * (1 << 20)
@@ -315,7 +315,8 @@ if __name__ == "__main__" and "snakemake" in globals():
         save_text(snakemake.output.md, report(rows, folder))
 
     def verdict():
-        rows = list(csv.DictReader(open(snakemake.input.csv, newline="", encoding="utf-8")))
+        with open(snakemake.input.csv, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
         failing = [r for r in rows if r["status"] in FAILING]
         todo = [f"{r['module']}.{r['function']}" for r in rows if r["status"] == "todo"]
         if failing:

@@ -122,12 +122,13 @@ def through_jpeg(Q, published):
     """Ours saved with the published JPEG's own quantization tables and subsampling, then decoded."""
     from PIL import Image, JpegImagePlugin
 
-    source = Image.open(published)
+    with Image.open(published) as source:
+        tables, sampling = source.quantization, JpegImagePlugin.get_sampling(source)
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(Q, dtype=np.uint8)).save(buffer, "JPEG", qtables=source.quantization,
-                                                       subsampling=JpegImagePlugin.get_sampling(source))
+    Image.fromarray(np.asarray(Q, dtype=np.uint8)).save(buffer, "JPEG", qtables=tables, subsampling=sampling)
     buffer.seek(0)
-    return np.asarray(Image.open(buffer).convert("RGB"))
+    with Image.open(buffer) as decoded:
+        return np.asarray(decoded.convert("RGB"))
 
 
 def compare_kitten(name, ours_png, published_jpg, why):
@@ -137,7 +138,8 @@ def compare_kitten(name, ours_png, published_jpg, why):
     ours = iio.imread(ours_png)
     from PIL import Image
 
-    published = np.asarray(Image.open(published_jpg).convert("RGB"))
+    with Image.open(published_jpg) as image:
+        published = np.asarray(image.convert("RGB"))
     value = rms(through_jpeg(ours, published_jpg), published)
     ok = value <= JPEG_RMS
     return (name, f"pixels against the course's JPEG, ours passed through the same JPEG tables; RMS on 0..255, same "

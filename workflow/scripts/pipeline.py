@@ -168,12 +168,15 @@ def save_text(path, text):
         tmp.write_text(text, encoding="utf-8", newline="\n")
 
 
-def save_csv(path, rows):
-    """Write a list of dicts (same keys) as CSV, atomically; floats with 6 significant digits."""
+def save_csv(path, rows, columns=None):
+    """Write a list of dicts (same keys) as CSV, atomically; floats with 6 significant digits.
+
+    ``columns`` names the header when there may be no row (an empty table still has its header).
+    """
     import csv
 
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=list(columns or rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
 

@@ -109,8 +109,8 @@ def _number(cell):
 
 
 def compare_csv(path, reference):
-    rows_a = list(csv.reader(open(path, newline="", encoding="utf-8")))
-    rows_b = list(csv.reader(open(reference, newline="", encoding="utf-8")))
+    with open(path, newline="", encoding="utf-8") as a, open(reference, newline="", encoding="utf-8") as b:
+        rows_a, rows_b = list(csv.reader(a)), list(csv.reader(b))
     if len(rows_a) != len(rows_b) or any(len(x) != len(y) for x, y in zip(rows_a, rows_b)):
         return Outcome("table", False, f"{len(rows_a)} rows != reference {len(rows_b)}")
     worst, wrong = 0.0, 0

@@ -1,0 +1,340 @@
+"""The course under other NumPy versions: every exercise's computation, compared with the references.
+
+For each version in config key ``compat.numpy``, an isolated environment
+(a venv under ``.snakemake/compat/numpy-<version>/`` in the working folder,
+made once and kept) gets that NumPy, and Pillow and PyYAML at the pinned
+versions, from the package registry; the main environment is never touched.
+In it, this script (``python compat.py compute CONFIG OUT``) computes every
+artefact's numbers (no figure: matplotlib is not installed there), with every
+warning recorded. Back in the main environment, each result is compared with
+its reference with verify's tolerances, one row per artefact and version:
+``same``, ``differs`` (the largest difference or the first differing element),
+``error`` (the error's first line and the script line) or ``not-installable``
+(pip's one-line reason). A version that cannot be installed is a row, not a
+failed run.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent
+# What the compat environment gets beside NumPy: what the computations import (pinned as in requirements.txt)
+EXTRAS = ("pillow", "pyyaml")
+
+
+# -- inside the compat environment ----------------------------------------------------------------
+
+
+def artefacts(config, repo):
+    """Each artefact's computation: {relative path under results/: function returning an array or a dict}."""
+    import numpy as np
+
+    import automata
+    import diffusion
+    import geometry
+    import perceptron
+    import quantize
+    import random_walk
+    import records
+    import subsequence
+    from images import read_image
+    from pipeline import rng
+
+    seed = config["seed"]
+
+    def path(p):
+        return p if os.path.isabs(p) else os.path.join(repo, p)
+
+    def walk():
+        return random_walk.random_walk_fastest(config["random_walk"]["n"], rng(seed, "random_walk"))
+
+    def search():
+        s = config["subsequence"]
+        return subsequence.find_numpy(subsequence.random_sequence(s["length"], s["alphabet"], rng(seed, "subsequence")),
+                                      s["sub"])
+
+    def heat():
+        d = config["diffusion"]
+        return diffusion.diffuse(diffusion.initial_state(d["steps"], d["size"], d["amplitude"], d["period"], d["offset"],
+                                                         d["noise"], rng(seed, "diffusion")), d["F"])
+
+    def table():
+        data = records.load(path(config["records"]["data"]))
+        return {"data": data, "sorted": records.sort_by_frequency(data)}
+
+    def train():
+        p = config["perceptron"]
+        samples = perceptron.make_samples(p["samples"], rng(seed, "perceptron", "samples"))
+        _, rows, _ = perceptron.train(samples, p["iterations"], p["lrate"], p["decay"], rng(seed, "perceptron", "training"))
+        return np.array([[r["iteration"], r["lrate"], r["sample"], r["error"], r["accuracy"]] for r in rows])
+
+    jobs = {"intro/random_walk.npy": walk, "intro/subsequence.npy": search, "warmup/diffusion.npy": heat,
+            "warmup/sorted.npz": table, "advanced/geometry.npy": lambda: geometry.transform(geometry.squares(
+                config["geometry"]["squares"], config["geometry"]["scale"], config["geometry"]["translate"])),
+            "advanced/perceptron/log.csv": train}
+    for rule in config["automata"]["rules"]:
+        a = config["automata"]
+        jobs[f"warmup/automata/rule-{rule}.npy"] = (lambda r=rule: automata.evolve(
+            automata.initial_state(a["steps"], a["width"]), r))
+    q = config["quantize"]
+    for name, image in q["images"].items():
+        for n in q["colors"]:
+            def quantized(method, name=name, image=image, n=n):
+                I, _ = read_image(path(image))
+                stream = rng(seed, "quantize", name, str(n)) if method == "kmeans" else None
+                return quantize.quantize(I, n, method, q["steps"], stream)
+
+            jobs[f"advanced/quantize/{name}-kmeans-{n}.npy"] = lambda f=quantized: f("kmeans")[1]
+            jobs[f"advanced/quantize/{name}-kmeans-{n}.png"] = lambda f=quantized: f("kmeans")[0]
+            jobs[f"advanced/quantize/{name}-frequent-{n}.png"] = lambda f=quantized: f("frequent")[0]
+            jobs[f"advanced/quantize/{name}-published-{n}.png"] = lambda f=quantized: f("published")[0]
+    return jobs
+
+
+def ours(filename):
+    """True if a file is one of this project's scripts."""
+    try:
+        return Path(filename).resolve().parent == SCRIPTS
+    except (OSError, ValueError):
+        return False
+
+
+def compute(config_path, out):
+    """In the compat environment: compute every artefact, record warnings and errors; save to ``out``."""
+    import numpy as np
+
+    sys.path.insert(0, str(SCRIPTS))
+    from pipeline import load_yaml
+
+    config = load_yaml(Path(config_path).read_text(encoding="utf-8"))
+    seen, results, errors = [], {}, {}
+
+    def record(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, (DeprecationWarning, FutureWarning)):
+            seen.append({"category": category.__name__, "message": str(message).splitlines()[0],
+                         "file": Path(filename).name, "line": lineno, "ours": ours(filename)})
+
+    warnings.showwarning = record
+    warnings.simplefilter("always")
+    for relative, job in artefacts(config, str(SCRIPTS.parents[1])).items():
+        before = len(seen)
+        try:
+            value = job()
+        except Exception as error:  # any error of any NumPy: reported as a row
+            frames = [f for f in traceback.extract_tb(error.__traceback__) if ours(f.filename)]
+            where = f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else "?"
+            errors[relative] = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} ({where})"
+            continue
+        for w in seen[before:]:
+            w["artefact"] = relative
+        if isinstance(value, dict):
+            for key, array in value.items():
+                results[f"{relative}::{key}"] = np.asarray(array)
+        else:
+            results[relative] = np.asarray(value)
+    np.savez(Path(out) / "arrays.npz", **{k.replace("/", "|"): v for k, v in results.items()})
+    (Path(out) / "report.json").write_text(json.dumps({"numpy": np.__version__, "errors": errors, "warnings": seen},
+                                                      indent=1))
+
+
+# -- in the main environment ----------------------------------------------------------------------------
+
+
+def pinned(names):
+    """The pinned 'name==version' of each package, read from requirements.txt and constraints.txt."""
+    pins = {}
+    for text in ((SCRIPTS.parents[1] / f).read_text() for f in ("requirements.txt", "constraints.txt")):
+        for line in text.splitlines():
+            line = line.split("#")[0].strip()
+            if "==" in line:
+                name, version = line.split("==", 1)
+                pins.setdefault(name.strip().lower(), version.strip())
+    return [f"{name}=={pins[name]}" for name in names if name in pins]
+
+
+def environment(version, cache):
+    """The python of a venv with NumPy ``version`` (made once under ``cache``); or raise RuntimeError(pip's reason)."""
+    folder = Path(cache) / f"numpy-{version}"
+    python = folder / "bin" / "python"
+    done = folder / ".complete"
+    if done.exists():
+        return python
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(folder)], check=True, capture_output=True)
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                              "--only-binary", ":all:", f"numpy=={version}", *pinned(EXTRAS)],
+                             capture_output=True, text=True, timeout=900)
+    if install.returncode != 0:
+        lines = [l for l in install.stderr.splitlines() if l.startswith("ERROR")] or install.stderr.splitlines() or ["?"]
+        raise RuntimeError(lines[0].removeprefix("ERROR: ").split(" (from versions:")[0].strip())
+    done.write_text(version)
+    return python
+
+
+def compare_run(folder, references):
+    """Compare the arrays computed in ``folder`` with the references; return {artefact: (status, detail)}."""
+    import csv
+
+    import numpy as np
+
+    import verify
+
+    report = json.loads((Path(folder) / "report.json").read_text())
+    rows = {relative: ("error", detail) for relative, detail in report["errors"].items()}
+    with np.load(Path(folder) / "arrays.npz", allow_pickle=False) as archive:
+        computed = {k.replace("|", "/"): archive[k] for k in archive.files}
+    grouped = {}
+    for key, array in computed.items():
+        relative, _, member = key.partition("::")
+        grouped.setdefault(relative, {})[member] = array
+    for relative, parts in sorted(grouped.items()):
+        reference = Path(references) / relative
+        if not reference.exists():
+            rows[relative] = ("differs", "no reference to compare with")
+            continue
+        if relative.endswith(".npz"):
+            with np.load(reference, allow_pickle=False) as want:
+                outcome = verify.Outcome.all_of([verify.compare_arrays(parts[k], want[k], k) for k in want.files], "; ")
+        elif relative.endswith(".png"):
+            import imageio.v3 as iio
+
+            outcome = verify.compare_arrays(parts[""], iio.imread(reference))
+        elif relative.endswith(".csv"):
+            with open(reference, newline="", encoding="utf-8") as f:
+                table = list(csv.DictReader(f))
+            want = np.array([[float(r[c]) for c in ("iteration", "lrate", "sample", "error", "accuracy")] for r in table])
+            got = parts[""]
+            # the log is written with 6 significant digits: compare at that precision
+            outcome = verify.compare_arrays(np.array([[float(f"{v:.6g}") for v in row] for row in got]), want)
+        else:
+            outcome = verify.compare_arrays(parts[""], np.load(reference, allow_pickle=False))
+        rows[relative] = ("same" if outcome.ok else "differs", outcome.difference)
+    return rows, report
+
+
+def main_job(snakemake):
+    """The Snakemake job of one version: environment, computation, comparison; results/compat/numpy-<v>.json."""
+    import tempfile
+
+    from pipeline import log, save_text
+
+    version = snakemake.wildcards.version
+    result = {"numpy": version, "rows": {}, "warnings": []}
+    try:
+        python = environment(version, snakemake.params.cache)
+    except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+        log.info("numpy %s: not installable: %s", version, error)
+        result["not_installable"] = str(error) or type(error).__name__
+        save_text(snakemake.output.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        config = Path(folder) / "config.json"
+        config.write_text(json.dumps(snakemake.params.config))
+        run = subprocess.run([str(python), __file__, "compute", str(config), folder], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=3600)
+        if run.returncode != 0:
+            last = (run.stderr.strip().splitlines() or ["?"])[-1]
+            result["rows"] = {"(all)": ["error", f"the computation did not finish: {last}"]}
+        else:
+            rows, report = compare_run(folder, snakemake.params.references)
+            result["rows"] = {k: list(v) for k, v in rows.items()}
+            result["warnings"] = report["warnings"]
+            result["installed"] = report["numpy"]
+    for relative, (status, detail) in sorted(result["rows"].items()):
+        log.info("numpy %s  %-45s %-8s %s", version, relative, status, detail)
+    save_text(snakemake.output.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
+
+
+def matrix(results):
+    """Rows of matrix.csv (artefact, numpy, status, detail) and of warnings.csv, from the per-version results."""
+    artefacts = sorted({a for r in results for a in r["rows"]})
+    rows, warned = [], []
+    for r in results:
+        for artefact in artefacts:
+            if "not_installable" in r:
+                rows.append({"artefact": artefact, "numpy": r["numpy"], "status": "not-installable",
+                             "detail": r["not_installable"]})
+            elif artefact in r["rows"]:
+                status, detail = r["rows"][artefact]
+                rows.append({"artefact": artefact, "numpy": r["numpy"], "status": status, "detail": detail})
+        for w in r.get("warnings", []):
+            warned.append({"numpy": r["numpy"], "category": w["category"], "warning": w["message"], "file": w["file"],
+                           "line": w["line"], "artefact": w.get("artefact", ""), "ours": w["ours"]})
+    return rows, warned
+
+
+COLOURS = {"same": "#4c9a2a", "differs": "#e0a100", "error": "#c0392b", "not-installable": "#9e9e9e"}
+
+
+def draw_matrix(rows, path):
+    """matrix.png: artefacts (rows) x NumPy versions (columns), each cell coloured by its status."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+
+    from pipeline import save_figure
+
+    artefacts = sorted({r["artefact"] for r in rows})
+    versions = list(dict.fromkeys(r["numpy"] for r in rows))
+    cells = {(r["artefact"], r["numpy"]): r["status"] for r in rows}
+    fig, ax = plt.subplots(figsize=(2.2 + 1.3 * len(versions), 0.6 + 0.32 * len(artefacts)))
+    image = [[to_rgb(COLOURS.get(cells.get((a, v), ""), "#ffffff")) for v in versions] for a in artefacts]
+    ax.imshow(image, aspect="auto")
+    ax.set_xticks(range(len(versions)), [f"NumPy {v}" for v in versions])
+    ax.set_yticks(range(len(artefacts)), artefacts, fontsize=8)
+    ax.xaxis.tick_top()
+    for (i, a) in enumerate(artefacts):
+        for (j, v) in enumerate(versions):
+            ax.text(j, i, cells.get((a, v), ""), ha="center", va="center", fontsize=7, color="white")
+    fig.tight_layout()
+    save_figure(fig, path, dpi=100)
+
+
+def markdown(rows, warned):
+    """matrix.md: the matrix as a table a person reads, then the warnings raised by our code."""
+    versions = list(dict.fromkeys(r["numpy"] for r in rows))
+    cells = {(r["artefact"], r["numpy"]): r for r in rows}
+    lines = ["# The course under several NumPy versions\n",
+             "Each artefact's numbers recomputed under each NumPy and compared with the references (verify's "
+             "tolerances). `same`, `differs` (and by how much), `error` (the first line and where), `not-installable`.\n",
+             "| artefact | " + " | ".join(f"NumPy {v}" for v in versions) + " |",
+             "|---|" + "---|" * len(versions)]
+    for artefact in sorted({r["artefact"] for r in rows}):
+        row = [cells.get((artefact, v)) for v in versions]
+        lines.append(f"| {artefact} | " + " | ".join(
+            "" if r is None else (r["status"] if r["status"] == "same" else f"**{r['status']}**: {r['detail']}")
+            .replace("|", "\\|") for r in row) + " |")
+    ours = [w for w in warned if w["ours"]]
+    lines += ["", f"## Deprecation and future warnings raised by our code: {len(ours)}\n"]
+    if ours:
+        lines += ["| NumPy | warning | where | artefact |", "|---|---|---|---|"]
+        lines += [f"| {w['numpy']} | {w['category']}: {w['warning']} | {w['file']}, line {w['line']} | {w['artefact']} |"
+                  for w in ours]
+    others = len(warned) - len(ours)
+    if others:
+        lines.append(f"\n({others} more raised inside other packages: in warnings.csv.)")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__" and "snakemake" not in globals() and len(sys.argv) == 4 and sys.argv[1] == "compute":
+    compute(sys.argv[2], sys.argv[3])
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, save_csv, save_text
+
+    def gather():
+        results = [json.loads(Path(p).read_text()) for p in snakemake.input.runs]
+        rows, warned = matrix(results)
+        save_csv(snakemake.output.csv, rows, columns=("artefact", "numpy", "status", "detail"))
+        save_csv(snakemake.output.warnings, warned,
+                 columns=("numpy", "category", "warning", "file", "line", "artefact", "ours"))
+        save_text(snakemake.output.md, markdown(rows, warned))
+        draw_matrix(rows, snakemake.output.png)
+
+    entry(snakemake, (lambda: main_job(snakemake)) if snakemake.rule == "run_under_numpy" else gather)
