@@ -126,3 +126,25 @@ def test_a_truncated_file_is_reported_not_a_traceback(tmp_path, damaged):
            else f"git checkout -- {refs / 'warmup/diffusion.png'}")
     assert how in status["warmup/diffusion.png"][1] and "cannot be read" in status["warmup/diffusion.png"][1]
     assert "**UNREADABLE" in verify.table(rows)
+
+
+def test_versions_that_differ_are_named_beside_what_differs():
+    now = {"packages": {"numpy": "2.4.6", "matplotlib": "3.11.2"}, "python": "3.11.7"}
+    then = {"packages": {"numpy": "2.3.5", "matplotlib": "3.11.2"}, "python": "3.11.7"}
+    changes = verify.version_changes(now, then)
+    assert changes == ["numpy 2.3.5 -> 2.4.6"]
+    assert verify.version_changes(now, None) == ["the references carry no provenance (accept them again to record it)"]
+    rows = [("a.npy", "exact", "ok", "0 of 3 elements differ"), ("b.png", "pixels", "DIFFERENT", "RMS 3.2")]
+    text = verify.table(rows, versions=changes)
+    assert "Versions that differ from the references' run: numpy 2.3.5 -> 2.4.6." in text
+    assert "| b.png | pixels | **DIFFERENT** | RMS 3.2 (versions differ: numpy 2.3.5 -> 2.4.6) |" in text
+    assert "| a.npy | exact | ok | 0 of 3 elements differ |" in text
+
+
+def test_accept_keeps_the_provenance_of_the_run(tmp_path):
+    results, refs = tmp_path / "results", tmp_path / "refs"
+    make_tree(results, {"x.npy": np.arange(3)})
+    (tmp_path / "provenance.json").write_text('{"packages": {"numpy": "2.4.6"}}')
+    verify.accept([results / "x.npy"], results, refs, {"seed": 1}, tmp_path / "repo", tmp_path / "provenance.json")
+    assert (refs / "provenance.json").read_text() == '{"packages": {"numpy": "2.4.6"}}'
+    assert "provenance.json" in manifest.read(refs) and verify.reference_files(refs) == {"x.npy"}

@@ -179,6 +179,22 @@ def test_script_edit_reruns_only_its_artefacts(second_run):
         script.write_text(original)
 
 
+def test_another_numpy_reruns_every_artefact_job_and_nothing_else(second_run):
+    """Installing another NumPy made 'Nothing to be done': the installed versions are a param of each artefact job."""
+    repo, config = second_run
+    common = repo / "workflow/rules/common.smk"
+    original = common.read_text()
+    try:
+        common.write_text(original.replace('VERSIONS = package_versions(', 'VERSIONS = {"numpy": "0.0"} or package_versions('))
+        jobs = planned_jobs(repo, config, repo=repo)
+    finally:
+        common.write_text(original)
+    assert jobs == {"simulate_random_walk": 1, "search_subsequence": 1, "show_tools": 1, "simulate_diffusion": 1,
+                    "simulate_automaton": 1, "draw_automata_gallery": 1, "sort_records": 1, "answer_warmup": 1,
+                    "transform_squares": 1, "quantize_frequent": 1, "quantize_as_published": 1, "quantize_kmeans": 1,
+                    "train_perceptron": 1, **BOOKKEEPING}
+
+
 def test_verify_catches_one_cell_and_names_it(run_small, tmp_path):
     workdir, _ = run_small
     config = small_config(references=str(tmp_path / "refs"))

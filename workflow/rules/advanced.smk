@@ -7,6 +7,7 @@ rule transform_squares:
         npy=f"{RESULTS}/advanced/geometry.npy",
         png=report(f"{RESULTS}/advanced/geometry.png", caption=caption("geometry"), category="3 Advanced"),
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         geometry=config["geometry"],
     log:
         log_of("transform_squares", "geometry"),
@@ -24,6 +25,7 @@ rule quantize_frequent:
     wildcard_constraints:
         n=r"\d+",
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         method="frequent",
     resources:
         mem_mb=quantize_mem_mb,  # follows the photo's size: a cluster job requests what it needs
@@ -43,6 +45,7 @@ rule quantize_as_published:
     wildcard_constraints:
         n=r"\d+",
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         method="published",
     resources:
         mem_mb=quantize_mem_mb,
@@ -63,6 +66,7 @@ rule quantize_kmeans:
     wildcard_constraints:
         n=r"\d+",
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         method="kmeans",
         steps=config["quantize"]["steps"],
         seed=config["seed"],
@@ -85,6 +89,7 @@ rule train_perceptron:
         mp4=report(f"{RESULTS}/advanced/perceptron/perceptron.mp4", caption=caption("perceptron-video"),
                    category="3 Advanced", subcategory="Perceptron"),
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         seed=config["seed"],
         perceptron=config["perceptron"],
     log:

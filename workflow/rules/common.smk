@@ -1,8 +1,12 @@
 # Shared by every chapter: where results, logs, inputs, code and captions are.
 import manifest
+from pipeline import package_versions
 
 RESULTS = "results"
 REPO = Path(workflow.basedir)
+# The installed versions the artefacts depend on, a param of every job that makes one: installing another
+# NumPy (or matplotlib, whose wheel also fixes FreeType) reruns exactly those jobs, no --forceall needed.
+VERSIONS = package_versions(("numpy", "matplotlib", "pillow", "imageio", "imageio-ffmpeg"))
 
 
 def log_of(rule, name):

@@ -8,6 +8,7 @@ rule simulate_random_walk:
         npy=f"{RESULTS}/intro/random_walk.npy",
         png=report(f"{RESULTS}/intro/random_walk.png", caption=caption("random_walk"), category="1 Introduction"),
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         seed=config["seed"],
         n=config["random_walk"]["n"],
     log:
@@ -38,6 +39,7 @@ rule search_subsequence:
     output:
         npy=f"{RESULTS}/intro/subsequence.npy",
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         seed=config["seed"],
         subsequence=config["subsequence"],
     log:

@@ -13,6 +13,7 @@ rule write_provenance:
     params:
         config=config,
         commit=git_commit(REPO),
+        versions=VERSIONS,  # recorded: another NumPy rewrites the provenance
     log:
         log_of("write_provenance", "provenance"),
     script:
@@ -22,6 +23,7 @@ rule write_provenance:
 rule compare_with_references:
     input:
         artefacts=ARTEFACTS,
+        provenance=rules.write_provenance.output.json,  # this run's versions, against the references'
         references=REFERENCE_FILES,
         code=code(),
     output:
@@ -54,6 +56,7 @@ rule accept_references:
     input:
         md=rules.compare_with_references.output.md,
         artefacts=ARTEFACTS,
+        provenance=rules.write_provenance.output.json,  # kept with the references: the versions that made them
         code=code(),
     params:
         references=lambda wildcards: str(REFERENCES),  # a folder the script reads (and, to accept, writes)

@@ -20,6 +20,7 @@ rule show_tools:
         txt=report(f"{RESULTS}/warmup/tools.txt", caption=caption("tools"), category="2 Warmup"),
         png=report(f"{RESULTS}/warmup/tools-imshow.png", caption=caption("tools"), category="2 Warmup"),
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         seed=config["seed"],
     log:
         log_of("show_tools", "tools"),
@@ -34,6 +35,7 @@ rule simulate_diffusion:
         npy=f"{RESULTS}/warmup/diffusion.npy",
         png=report(f"{RESULTS}/warmup/diffusion.png", caption=caption("diffusion"), category="2 Warmup"),
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         diffusion=config["diffusion"],
         seed=config["seed"] if config["diffusion"]["noise"] > 0 else None,  # only the noisy start draws
     log:
@@ -52,6 +54,7 @@ rule simulate_automaton:
     wildcard_constraints:
         rule=r"\d+",
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         automata={k: config["automata"][k] for k in ("steps", "width")},
     log:
         log_of("simulate_automaton", "rule-{rule}"),
@@ -67,6 +70,7 @@ rule draw_automata_gallery:
         png=report(f"{RESULTS}/warmup/automata/gallery.png", caption=caption("automata-gallery"), category="2 Warmup",
                    subcategory="Elementary automata"),
     params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
         rules=config["automata"]["rules"],
     log:
         log_of("draw_automata_gallery", "gallery"),
@@ -80,6 +84,8 @@ rule sort_records:
         code=code(),
     output:
         npz=f"{RESULTS}/warmup/sorted.npz",
+    params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
     log:
         log_of("sort_records", "sorted"),
     script:
@@ -95,6 +101,8 @@ rule answer_warmup:
                   "diffusion", "geometry", "quantize", "quantize_engine", "subsequence", "images"),
     output:
         md=report(f"{RESULTS}/warmup/answers.md", caption=caption("answers"), category="2 Warmup"),
+    params:
+        versions=VERSIONS,  # a new NumPy, matplotlib, Pillow or imageio reruns this job
     log:
         log_of("answer_warmup", "answers"),
     script:

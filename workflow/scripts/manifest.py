@@ -29,6 +29,7 @@ from pipeline import InputError, atomic_path
 
 MANIFEST = "MANIFEST.sha256"
 CONFIG = "config.yaml"  # the config that made the references, written beside them (listed in the manifest)
+PROVENANCE = "provenance.json"  # and the provenance of the run that made them: its package versions
 # Folders of the operating system, never a place for references (nor anything under them).
 SYSTEM = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/run", "/sbin", "/sys", "/usr",
           "/var")

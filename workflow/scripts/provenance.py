@@ -1,4 +1,4 @@
-"""Provenance of a run: the resolved config and its hash, package versions, Python, platform, git commit."""
+"""Provenance of a run: the resolved config and its hash, package versions (FreeType too), Python, platform, commit."""
 
 import hashlib
 import json
@@ -29,7 +29,10 @@ def provenance(config, commit):
     """Return the provenance record as a dict."""
     from pipeline import package_versions
 
-    return {"config": config, "config_sha256": config_hash(config), "packages": package_versions(PACKAGES),
+    from matplotlib import ft2font
+
+    packages = {**package_versions(PACKAGES), "freetype": ft2font.__freetype_version__}
+    return {"config": config, "config_sha256": config_hash(config), "packages": packages,
             "python": platform.python_version(), "platform": platform.platform(), "git_commit": commit}
 
 

@@ -195,7 +195,7 @@ def reference_files(references):
     """
     import manifest
 
-    return set(manifest.read(references) or {}) - {manifest.CONFIG}
+    return set(manifest.read(references) or {}) - {manifest.CONFIG, manifest.PROVENANCE}
 
 
 def verify(artefacts, results, references):
@@ -248,8 +248,12 @@ def config_changes(config, reference_config, prefix=""):
     return changes
 
 
-def table(rows, config=None, reference_config=None):
-    """Return verify.md: a summary line, config changes since the references, and one row per artefact."""
+def table(rows, config=None, reference_config=None, versions=None):
+    """Return verify.md: a summary line, config and version changes since the references, one row per artefact.
+
+    ``versions`` are the version changes (see :func:`version_changes`): named once, and again beside
+    every artefact that differs, since a new NumPy or matplotlib is a likely cause.
+    """
     bad = [r for r in rows if r[2] != STATUS_OK]
     lines = ["# Verification against the committed references\n",
              f"{len(rows) - len(bad)} of {len(rows)} artefacts match their references"
@@ -260,6 +264,12 @@ def table(rows, config=None, reference_config=None):
         changes = config_changes(config, reference_config)
         lines.append("Config changes since the references were made: " + ("; ".join(changes) if changes else "none")
                      + ".\n")
+    if versions is not None:
+        lines.append("Versions that differ from the references' run: " + ("; ".join(versions) if versions else "none")
+                     + ".\n")
+        if versions:
+            rows = [(a, c, s, d if s == STATUS_OK else f"{d} (versions differ: {'; '.join(versions)})")
+                    for a, c, s, d in rows]
     lines += ["| artefact | check | status | measured difference |", "|---|---|---|---|"]
     lines += [f"| {a} | {c} | {s if s == STATUS_OK else f'**{s}**'} | {d} |" for a, c, s, d in rows]
     return "\n".join(lines) + "\n"
@@ -273,7 +283,17 @@ def comparable_and_equal(path, target, relative):
         return False
 
 
-def accept(artefacts, results, references, config, repo):
+def version_changes(provenance, reference_provenance):
+    """The versions that differ between the references' run and this one, as 'numpy 2.3.5 -> 2.4.6'."""
+    if not provenance or not reference_provenance:
+        return ["the references carry no provenance (accept them again to record it)"] if provenance else []
+    now = {**provenance.get("packages", {}), "python": provenance.get("python")}
+    then = {**reference_provenance.get("packages", {}), "python": reference_provenance.get("python")}
+    return [f"{name} {then.get(name, '(absent)')} -> {now.get(name, '(absent)')}"
+            for name in sorted(set(now) | set(then)) if now.get(name) != then.get(name)]
+
+
+def accept(artefacts, results, references, config, repo, provenance=None):
     """Copy every artefact into ``references`` (and the config); return rows (artefact, what happened).
 
     Only files that ``MANIFEST.sha256`` lists (written by an earlier accept) are
@@ -288,7 +308,7 @@ def accept(artefacts, results, references, config, repo):
 
     results, references = Path(results), Path(references)
     made = {path.relative_to(results).as_posix(): path for path in sorted(map(Path, artefacts))}
-    old = manifest.plan(references, repo, [*made, manifest.CONFIG])
+    old = manifest.plan(references, repo, [*made, manifest.CONFIG] + ([manifest.PROVENANCE] if provenance else []))
     changes = []
     for relative, path in made.items():
         target = references / relative
@@ -303,12 +323,17 @@ def accept(artefacts, results, references, config, repo):
     yaml.safe_dump(config, buffer, sort_keys=True)
     config_text = "# The config that made these references (written by accept_references).\n" + buffer.getvalue()
     entries[manifest.CONFIG] = hashlib.sha256(config_text.encode("utf-8")).hexdigest()
+    if provenance:
+        entries[manifest.PROVENANCE] = manifest.sha256(provenance)
     manifest.write(references, {**old, **entries})
     for relative, path in made.items():
         with atomic_path(references / relative) as tmp:
             shutil.copyfile(path, tmp)
     with atomic_path(references / manifest.CONFIG) as tmp:
         tmp.write_text(config_text, encoding="utf-8", newline="\n")
+    if provenance:
+        with atomic_path(references / manifest.PROVENANCE) as tmp:
+            shutil.copyfile(provenance, tmp)
     for relative in sorted(set(old) - set(entries)):
         (references / relative).unlink(missing_ok=True)
         changes.append((relative, "removed"))
@@ -343,7 +368,14 @@ if __name__ == "__main__" and "snakemake" in globals():
             rows = verify(artefacts, "results", references)
         except InputError as error:
             rows = [("(all)", "-", "NO REFERENCES", str(error))]
-        save_text(snakemake.output.md, table(rows, snakemake.params.config, reference_config()))
+        import json
+
+        def provenance_of(path):
+            return json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).is_file() else None
+
+        versions = version_changes(provenance_of(snakemake.input.provenance),
+                                   provenance_of(references / "provenance.json"))
+        save_text(snakemake.output.md, table(rows, snakemake.params.config, reference_config(), versions))
 
     def check():
         text = Path(snakemake.input.md).read_text(encoding="utf-8")
@@ -354,8 +386,8 @@ if __name__ == "__main__" and "snakemake" in globals():
         log.info("every artefact matches its reference (%s)", snakemake.input.md)
 
     def accept_all():
-        for relative, what in accept(artefacts, "results", references, snakemake.params.config,
-                                        snakemake.params.repo) or [("(none)", "no change")]:
+        for relative, what in accept(artefacts, "results", references, snakemake.params.config, snakemake.params.repo,
+                                     snakemake.input.provenance) or [("(none)", "no change")]:
             log.info("%-45s %s", relative, what)
         log.info("references in %s now match the results: review with `git diff --stat %s`, then commit",
                  references, references)
