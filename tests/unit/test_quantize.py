@@ -199,3 +199,20 @@ def test_the_course_version_equals_the_engine(n):
         fast_Q, fast_palette = quantize_engine.quantize_frequent(I, n)
         np.testing.assert_array_equal(palette, fast_palette)
         np.testing.assert_array_equal(Q, fast_Q)
+
+
+def test_palette_drawn_as_swatches_of_its_very_colours(tmp_path):
+    import imageio.v3 as iio
+
+    from pipeline import save_figure
+
+    palette = np.array([[255, 0, 0], [0, 128, 255], [12, 34, 56], [200, 200, 10], [0, 0, 0], [255, 255, 255],
+                        [90, 10, 200], [10, 250, 120], [128, 128, 128], [1, 2, 3]], dtype=np.uint8)
+    save_figure(quantize.plot_palette(palette), tmp_path / "p.png", dpi=100)
+    image = iio.imread(tmp_path / "p.png")[..., :3]
+    columns, height, width = 8, image.shape[0], image.shape[1]
+    rows = 2
+    for i, colour in enumerate(palette):  # the centre of each swatch: x + 0.5, y + 0.35 in cell units
+        x = int((i % columns + 0.5) * width / columns)
+        y = int((i // columns + 0.35) * height / rows)
+        assert np.abs(image[y, x].astype(int) - colour).max() <= 1, (i, image[y, x], colour)

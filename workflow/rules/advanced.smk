@@ -63,6 +63,8 @@ rule quantize_kmeans:
         png=report(f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.png", caption=caption("quantize-kmeans"),
                    category="3 Advanced", subcategory="Colour quantization"),
         npy=f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.npy",
+        palette=report(f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}-palette.png", caption=caption("quantize-kmeans"),
+                       category="3 Advanced", subcategory="Colour quantization"),
     wildcard_constraints:
         n=r"\d+",
     params:

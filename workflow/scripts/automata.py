@@ -117,16 +117,16 @@ def gallery(automata):
 
     from pipeline import figure
 
-    columns = min(len(automata), 16)
+    columns = min(len(automata), 8)  # thumbnails of 2.4 x 1.6 inches (240 x 160 pixels), titles of 11 points
     rows = math.ceil(len(automata) / columns)
-    fig, _ = figure((1.2 * columns, 0.8 * rows + 0.2))
+    fig, _ = figure((2.4 * columns, 1.8 * rows + 0.2))
     fig.clear()
     for i, (rule, Z) in enumerate(automata.items()):
         ax = fig.add_subplot(rows, columns, i + 1, frameon=False)
         ax.imshow(Z, vmin=0, vmax=1, cmap="gray_r", interpolation="nearest", aspect="auto")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"Rule {rule}", fontsize=7, pad=2)
+        ax.set_title(f"Rule {rule}", fontsize=11, pad=3)
     fig.tight_layout(pad=0.3)
     return fig
 

@@ -86,6 +86,26 @@ def plot(result):
     return fig
 
 
+def plot_palette(palette):
+    """Return a figure of a palette: one swatch per colour, in the palette's order, each with its hex code."""
+    from pipeline import figure
+
+    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
+    columns = min(len(palette), 8)
+    rows = -(-len(palette) // columns)
+    fig, ax = figure((1.1 * columns, 0.9 * rows))
+    for i, colour in enumerate(palette):
+        x, y = i % columns, i // columns
+        ax.add_patch(__import__("matplotlib.patches", fromlist=["Rectangle"]).Rectangle(
+            (x + 0.05, y + 0.05), 0.9, 0.6, color=colour / 255))
+        ax.text(x + 0.5, y + 0.82, "#%02x%02x%02x" % tuple(colour), ha="center", va="center", fontsize=8,
+                family="monospace")
+    ax.set_xlim(0, columns)
+    ax.set_ylim(rows, 0)
+    fig.subplots_adjust(0, 0, 1, 1)
+    return fig
+
+
 def cases(seed, config):
     """The calls `snakemake check` makes: each configured photo with each palette size, then small images with ties."""
     from pathlib import Path
@@ -149,8 +169,8 @@ def quantize(I, n, method, steps, rng, colours=None):
 # -- running it ----------------------------------------------------------------------
 
 
-def run(source, output, n, method, steps, rng, palette_path=None):
-    """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy)."""
+def run(source, output, n, method, steps, rng, palette_path=None, palette_png=None):
+    """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy, and drawn as a PNG)."""
     from images import read_image, write_png
     from pipeline import log, save_npy
     from quantize_engine import counted, mse
@@ -168,6 +188,10 @@ def run(source, output, n, method, steps, rng, palette_path=None):
     write_png(output, Q)
     if palette_path is not None:
         save_npy(palette_path, palette)
+    if palette_png is not None:
+        from pipeline import save_figure
+
+        save_figure(plot_palette(palette), palette_png, dpi=100)
 
 
 def check_paths(source, output, palette=None):
@@ -253,6 +277,7 @@ if __name__ == "__main__":
         w, p = snakemake.wildcards, snakemake.params
         stream = rng(p.seed, "quantize", w.name, w.n) if p.method == "kmeans" else None  # the naive method draws nothing
         entry(snakemake, lambda: run(snakemake.input.image, snakemake.output.png, int(w.n), p.method,
-                                     p.get("steps", 0), stream, snakemake.output.get("npy")))
+                                     p.get("steps", 0), stream, snakemake.output.get("npy"),
+                                     snakemake.output.get("palette")))
     else:
         main()
