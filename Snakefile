@@ -55,6 +55,7 @@ include: "workflow/rules/benchmarks.smk"
 include: "workflow/rules/students.smk"
 include: "workflow/rules/course.smk"
 include: "workflow/rules/compat.smk"
+include: "workflow/rules/page.smk"
 
 
 rule all:
@@ -64,4 +65,5 @@ rule all:
         WARMUP_MEASURED,
         rules.write_provenance.output,
         rules.compare_with_references.output,
+        rules.write_course_page.output,
     default_target: True

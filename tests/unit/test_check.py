@@ -1,6 +1,7 @@
 """The student's side: skeletons from the reference scripts, and the check of what a student wrote."""
 
 import ast
+import re
 import time
 from pathlib import Path
 
@@ -156,3 +157,12 @@ def test_a_script_run_directly_prints_its_default_case(tmp_path, module, expecte
                             text=True)
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout and f"edit solutions/{module}.py" in result.stdout
+
+
+def test_statements_hold_no_solution_code():
+    """A statement is the Exercise section only: the explanation of our solution (Notes) stays out of it."""
+    for e in exercises.all_exercises():
+        assert ">>>" not in e.statement and "einsum('" not in e.statement, e.title
+        assert not re.search(r"\n\s*(Notes|Parameters|Examples|Returns)\n\s*---", e.statement), e.title
+    find_numpy = next(e for e in exercises.all_exercises() if e.name == "find_numpy")
+    assert "keeps the true matches" not in find_numpy.statement

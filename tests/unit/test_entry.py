@@ -10,7 +10,7 @@ from pipeline import InputError, entry, save_text
 def job(tmp_path):
     (tmp_path / "in.txt").write_text("first")
     return SimpleNamespace(input=[str(tmp_path / "in.txt")], output=[str(tmp_path / "out.txt")],
-                           log=[str(tmp_path / "job.log")], rule="copy_text")
+                           log=[str(tmp_path / "job.log")], rule="copy_text", params={"n": 3}, wildcards={})
 
 
 def test_input_error_is_one_line_and_exit_1(tmp_path):

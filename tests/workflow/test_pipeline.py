@@ -1,5 +1,8 @@
 """The whole pipeline, run for real on a small config: outputs, byte-identical reruns, incremental reruns, verify."""
 
+import re
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -48,13 +51,13 @@ def test_every_rule_writes_its_log(run_small):
                     "simulate_random_walk", "time_random_walk", "search_subsequence", "time_subsequence",
                     "transform_squares", "quantize_frequent", "quantize_as_published", "quantize_kmeans",
                     "train_perceptron",
-                    "write_provenance", "compare_with_references", "draw_automata_gallery"}
+                    "write_provenance", "compare_with_references", "draw_automata_gallery", "write_course_page"}
 
 
 def test_new_automata_rule_runs_only_automata(run_small):
-    """Besides the automata, only the two jobs that record the whole config (provenance, verify.md) rerun."""
+    """Besides the automata, only the jobs that record the whole config (provenance, verify.md, the page) rerun."""
     workdir, config = run_small
-    bookkeeping = {"write_provenance": 1, "compare_with_references": 1}
+    bookkeeping = {"write_provenance": 1, "compare_with_references": 1, "write_course_page": 1}
     changed = small_config(automata={"rules": [90, 110]})
     assert planned_jobs(workdir, changed) == {"simulate_automaton": 1, "draw_automata_gallery": 1, **bookkeeping}
 
@@ -128,7 +131,7 @@ def test_quantize_command_line_matches_pipeline(run_small, tmp_path):
 
 # -- reproducibility ----------------------------------------------------------------------
 
-BOOKKEEPING = {"write_provenance": 1, "compare_with_references": 1}  # both record the whole config
+BOOKKEEPING = {"write_provenance": 1, "compare_with_references": 1, "write_course_page": 1}  # all three record it all
 
 
 @pytest.fixture(scope="session")
@@ -168,12 +171,12 @@ def test_script_edit_reruns_only_its_artefacts(second_run):
         script.write_text(original + "\n# an edit\n")
         # answers.py shows geometry's dtype among the course's defects, so it declares geometry.py as an input
         assert planned_jobs(repo, config, repo=repo) == {"transform_squares": 1, "answer_warmup": 1,
-                                                         "compare_with_references": 1}
+                                                         "compare_with_references": 1, "write_course_page": 1}
         shared = repo / "workflow/scripts/repeat.py"  # imported by answers.py only
         original_shared = shared.read_text()
         shared.write_text(original_shared + "\n# an edit\n")
         assert planned_jobs(repo, config, repo=repo) == {
-            "transform_squares": 1, "answer_warmup": 1, "compare_with_references": 1}
+            "transform_squares": 1, "answer_warmup": 1, "compare_with_references": 1, "write_course_page": 1}
         shared.write_text(original_shared)
     finally:
         script.write_text(original)
@@ -238,3 +241,35 @@ def test_a_truncated_artefact_is_reported_and_remade(run_small, tmp_path):
     finally:
         if path.read_bytes() != original:
             path.write_bytes(original)
+
+
+def test_the_course_page_shows_every_artefact_inline(run_small):
+    """results/course.html: every artefact inline, captions with the parameters each was made with, no path of
+    this machine; opened in headless Chromium (CI installs it), every image and the video are displayed."""
+    import os
+    import shutil
+
+    workdir, config = run_small
+    page = (workdir / "results/course.html").read_text()
+    res = workdir / "results"
+    for path in res.rglob("*"):
+        relative = path.relative_to(res).as_posix()
+        if path.suffix in (".png", ".mp4", ".md", ".csv", ".npz", ".json") and not relative.startswith(
+                ("logs/", "check/", "compat/", "benchmarks/")) and relative not in ("course.html",):
+            assert f"<b>{relative}</b>" in page, relative
+    assert "href=" not in page.replace("href='#c", "") and "<a download" not in page  # nothing to download
+    assert str(workdir) not in page and str(ROOT) not in page  # no path of this machine
+    assert f"with n = {config['random_walk']['n']}; seed = {config['seed']}" in page  # the job's own params
+    assert "Stale" not in page
+    pngs = sum(1 for p in res.rglob("*.png") if not p.relative_to(res).as_posix().startswith(("logs/", "check/")))
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        assert not os.environ.get("CI"), "CI installs Debian's chromium to open the page"
+        pytest.skip("no Chromium here (CI has it)")
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                          f"--user-data-dir={workdir / 'chromium-profile'}", "--virtual-time-budget=8000", "--dump-dom",
+                          (workdir / "results/course.html").as_uri()], capture_output=True, text=True, timeout=120).stdout
+    body = re.search(r"<body([^>]*)>", dom).group(1)
+    assert f'data-images="{pngs}"' in body and f'data-images-shown="{pngs}"' in body, body
+    assert 'data-videos="1"' in body and 'data-videos-shown="1"' in body, body

@@ -26,6 +26,8 @@ def rule_table(rule):
     ``R[k]`` is bit ``k`` of ``rule`` (Wolfram's numbering: neighbourhood
     l, c, r is number 4 l + 2 c + r).
 
+    Examples
+    --------
     >>> rule_table(30).tolist()
     [0, 1, 1, 1, 1, 0, 0, 0]
     """

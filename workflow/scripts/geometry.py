@@ -27,6 +27,8 @@ def squares(n, scale, translate):
 
     Return ``S``, of shape (n,), with fields named points, scale, translate, rotate.
 
+    Notes
+    -----
     The angles are ``np.linspace(0, 2*pi, n, endpoint=False)``: the last square
     does not land back on the first.
     """
@@ -73,6 +75,8 @@ def transform(S):
 
     Return ``P``, float array of shape (len(S), 4, 2).
 
+    Notes
+    -----
     Scale and translate broadcast over the corners; R has shape (n, 2, 2),
     one rotation matrix per square, and ``einsum('nij,nkj->nki')`` applies
     R[n] to each of the four corners k of square n.

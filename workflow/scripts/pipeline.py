@@ -226,6 +226,22 @@ def fingerprints(paths):
     return prints
 
 
+def record_params(snakemake):
+    """Write beside the job's log what its outputs were made with: rule, wildcards, params (JSON).
+
+    The course page captions each artefact with these, the parameters it was actually made with, and
+    marks it stale when the current config would give other ones.
+    """
+    import json
+
+    if not snakemake.log:
+        return
+    record = {"rule": snakemake.rule, "outputs": [str(p) for p in snakemake.output],
+              "wildcards": dict(snakemake.wildcards.items()), "params": dict(snakemake.params.items())}
+    with atomic_path(Path(snakemake.log[0]).with_suffix(".params.json")) as tmp:
+        tmp.write_text(json.dumps(record, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")
+
+
 def entry(snakemake, main):
     """Run ``main()`` as a Snakemake job: log to the job's log file and stderr.
 
@@ -251,6 +267,7 @@ def entry(snakemake, main):
         if changed:
             raise InputError(f"{changed[0]} changed while rule {snakemake.rule} read it, so its outputs may not "
                              "match it and were not kept; run the same command again")
+        record_params(snakemake)
     except InputError as error:
         log.error("error: %s", error)
         sys.exit(1)

@@ -40,15 +40,17 @@ def find_numpy(seq, sub):
 
     Return an integer array of the start positions, increasing.
 
-    A window equal to ``sub`` has ``window . sub == sub . sub``, so the
-    correlation finds every match plus, possibly, some windows that only
-    share that dot product (always for an all-zero ``sub``); comparing the
-    candidates' windows with ``sub`` keeps the true matches.
-
     Parameters
     ----------
     seq, sub : array_like of int
         Integer sequences; ``sub`` must not be empty.
+
+    Notes
+    -----
+    A window equal to ``sub`` has ``window . sub == sub . sub``, so the
+    correlation finds every match plus, possibly, some windows that only
+    share that dot product (always for an all-zero ``sub``); comparing the
+    candidates' windows with ``sub`` keeps the true matches.
     """
     seq, sub = np.asarray(seq, dtype=np.int64), np.asarray(sub, dtype=np.int64)
     if sub.ndim != 1 or len(sub) == 0:

@@ -31,7 +31,8 @@ EXACT_IMAGES = ("quantize/",)  # images that are data (each pixel a palette colo
 
 STATUS_OK = "ok"
 # Measurements: files under results/ whose bytes may differ between two identical runs.
-MEASUREMENTS = ("logs/", "benchmarks/", "sysinfo.txt", "provenance.json", "report.html")
+MEASUREMENTS = ("logs/", "benchmarks/", "sysinfo.txt", "provenance.json", "report.html", "course.html", "check/",
+                "compat/")
 
 
 class Outcome:

@@ -1,0 +1,257 @@
+"""The course as one page to share: results/course.html, every artefact inline, self-contained.
+
+Chapters in the course's order; for each exercise its statement (the text
+students get in their skeletons), then its artefacts: figures and the video
+embedded, Markdown rendered, CSV and JSON as tables, the terminal's colours
+of tools.txt as coloured cells, each with a caption that states the
+parameters the job that made it recorded (results/logs/<rule>/*.params.json),
+marked **stale** where the current config would give other ones, and its
+verify status. No file is linked, nothing is loaded from the network, and no
+path of the machine that made it appears: one file to send or put online.
+"""
+
+import base64
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+# The course's order: (chapter, exercise, module whose statements to show, artefacts as globs under results/)
+COURSE = [
+    ("❶ Introduction", "A random walk", "random_walk", ["intro/random_walk.png", "intro/random_walk-timings.csv"]),
+    ("❶ Introduction", "Finding a subsequence", "subsequence", ["intro/subsequence-timings.csv",
+                                                               "intro/subsequence.npy"]),
+    ("❷ Warmup", "Useful tools", "tools", ["warmup/tools.txt", "warmup/tools-imshow.png", "sysinfo.txt"]),
+    ("❷ Warmup", "Basic manipulation, NaN arithmetics, strides, repeat, reordering", "basic_manipulation",
+     ["warmup/answers.md"]),
+    ("❷ Warmup", "Heat equation", "diffusion", ["warmup/diffusion.png"]),
+    ("❷ Warmup", "Rule 30", "automata", ["warmup/automata/rule-*.png", "warmup/automata/gallery.png"]),
+    ("❷ Warmup", "Input / Output", "records", ["warmup/sorted.npz"]),
+    ("❸ Advanced", "Geometry", "geometry", ["advanced/geometry.png"]),
+    ("❸ Advanced", "Colour quantization", "quantize", ["advanced/quantize/*-published-*.png",
+                                                      "advanced/quantize/*-frequent-*.png",
+                                                      "advanced/quantize/*-kmeans-*[0-9].png",
+                                                      "advanced/quantize/*-palette.png"]),
+    ("❸ Advanced", "The perceptron", "perceptron", ["advanced/perceptron/perceptron.mp4",
+                                                    "advanced/perceptron/perceptron.png", "advanced/perceptron/log.csv"]),
+    ("Checking it", "Against the references", None, ["verify.md"]),
+    ("Checking it", "Against the course as published", None, ["course/compare.md"]),
+    ("Checking it", "How it was made", None, ["provenance.json"]),
+]
+MIME = {".png": "image/png", ".mp4": "video/mp4"}
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; margin-top: 2em; }
+nav a { margin-right: 1em; } figure { margin: 1em 0; } img, video { max-width: 100%; border: 1px solid #eee; }
+figcaption, .caption { font-size: 0.9em; color: #444; margin: 0.3em 0 1em; }
+.stale { color: #b00; font-weight: bold; } .ok { color: #2a7a2a; } .bad { color: #b00; font-weight: bold; }
+.statement { background: #f6f8fa; border-left: 4px solid #4c78a8; padding: 0.5em 1em; margin: 0.8em 0; }
+.statement code.sig { font-weight: bold; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; } td, th { border: 1px solid #ccc; padding: 2px 6px; }
+.scroll { max-height: 22em; overflow: auto; } pre { background: #f6f8fa; padding: 0.6em; overflow: auto; }
+.term { background: #111; color: #eee; padding: 0.6em; line-height: 1.1; font-family: monospace; overflow: auto; }
+"""
+# Shown once the page has loaded: how many images and videos the browser could display (checked in CI).
+CHECK = """
+<script>
+window.addEventListener("load", async () => {
+  const images = [...document.images];
+  const videos = [...document.querySelectorAll("video")];
+  await Promise.all(videos.map(v => v.readyState >= 1 ? null : new Promise(done => {
+    v.addEventListener("loadedmetadata", done); v.addEventListener("error", done); setTimeout(done, 4000); })));
+  document.body.dataset.images = images.length;
+  document.body.dataset.imagesShown = images.filter(i => i.complete && i.naturalWidth > 0).length;
+  document.body.dataset.videos = videos.length;
+  document.body.dataset.videosShown = videos.filter(v => v.readyState >= 1 && v.duration > 0).length;
+});
+</script>
+"""
+
+
+def ansi_to_html(text):
+    """Text with 256-colour background escapes (tools.imshow) as HTML: each coloured cell a span of its colour."""
+    from tools import xterm_palette
+
+    palette = xterm_palette()
+    out, colour = [], None
+    for part in re.split(r"(\x1b\[[0-9;]*m)", text):
+        match = re.fullmatch(r"\x1b\[48;5;(\d+)m", part)
+        if match:
+            colour = palette[int(match.group(1))]
+        elif part == "\x1b[0m":
+            colour = None
+        elif part:
+            escaped = html.escape(part)
+            out.append(f'<span style="background:#{colour[0]:02x}{colour[1]:02x}{colour[2]:02x}">{escaped}</span>'
+                       if colour is not None else escaped)
+    return "".join(out)
+
+
+def csv_table(path, limit=12):
+    """A CSV file as an HTML table (the first and last rows of a long one, in a scrolling box)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    head, body = rows[0], rows[1:]
+    shown = body if len(body) <= 2 * limit else body[:limit] + [["..."] * len(head)] + body[-limit:]
+    cells = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in shown)
+    note = f"<p class='caption'>{len(body)} rows; the first and last {limit} shown.</p>" if len(body) > 2 * limit else ""
+    return (f"<div class='scroll'><table><tr>{''.join(f'<th>{html.escape(h)}</th>' for h in head)}</tr>{cells}"
+            f"</table></div>{note}")
+
+
+def array_html(path):
+    """A .npy or .npz file: structured arrays as tables, others by shape and a preview."""
+    import numpy as np
+
+    def one(name, A):
+        if A.dtype.names:
+            header = "".join(f"<th>{n}</th>" for n in A.dtype.names)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(str(row[n]))}</td>" for n in A.dtype.names) + "</tr>"
+                           for row in A[:50])
+            return f"<p><b>{name}</b>: {A.shape[0]} rows of {A.dtype}</p><table><tr>{header}</tr>{body}</table>"
+        preview = np.array2string(A, threshold=40, edgeitems=4, max_line_width=110)
+        return f"<p><b>{name}</b>: shape {A.shape}, {A.dtype}</p><pre>{html.escape(preview)}</pre>"
+
+    if str(path).endswith(".npz"):
+        with np.load(path, allow_pickle=False) as archive:
+            return "".join(one(name, archive[name]) for name in archive.files)
+    return one(Path(path).name, np.load(path, allow_pickle=False))
+
+
+def provenance_html(path):
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = [("Python", data.get("python", "")), ("platform", data.get("platform", "")),
+            ("commit", data.get("git_commit", "")), ("config SHA-256", data.get("config_sha256", ""))]
+    rows += sorted(data.get("packages", {}).items())
+    cells = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    return f"<table>{cells}</table>"
+
+
+def markdown_html(path, results):
+    """A Markdown artefact rendered (the folder it was made in removed from its text)."""
+    import markdown
+
+    text = Path(path).read_text(encoding="utf-8")
+    return markdown.markdown(text, extensions=["tables", "fenced_code"])
+
+
+def body_of(path, relative, results):
+    suffix = Path(relative).suffix
+    if suffix == ".png":
+        data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+        return f'<img alt="{html.escape(relative)}" src="data:image/png;base64,{data}">'
+    if suffix == ".mp4":
+        data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+        return f'<video controls loop muted playsinline src="data:video/mp4;base64,{data}"></video>'
+    if suffix == ".md":
+        return markdown_html(path, results)
+    if suffix == ".csv":
+        return csv_table(path)
+    if suffix in (".npy", ".npz"):
+        return array_html(path)
+    if suffix == ".json":
+        return provenance_html(path)
+    text = Path(path).read_text(encoding="utf-8")
+    return f"<pre class='term'>{ansi_to_html(text)}</pre>" if "\x1b[" in text else f"<pre>{html.escape(text)}</pre>"
+
+
+def records(results):
+    """What each job recorded: {output path relative to results/: (rule, params)}."""
+    found = {}
+    for path in sorted(Path(results, "logs").rglob("*.params.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for output in record["outputs"]:
+            relative = Path(output).as_posix().removeprefix("results/")
+            found[relative] = (record["rule"], record["params"], record.get("wildcards", {}))
+    return found
+
+
+def described(params):
+    """A job's params in words, for a caption: 'n = 1000; seed = 2018'. The installed versions are named apart."""
+    def words(value):
+        if isinstance(value, dict):
+            return ", ".join(f"{k} = {words(v)}" for k, v in value.items())
+        return str(value)
+
+    shown = {k: v for k, v in params.items()
+             if v is not None and k not in ("versions", "config", "repo", "references", "cache", "current", "private")}
+    return "; ".join(f"{k}: {words(v)}" if isinstance(v, dict) else f"{k} = {words(v)}" for k, v in shown.items())
+
+
+def normalised(value):
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
+
+
+def verify_status(results):
+    """{artefact: status} from verify.md's table."""
+    path = Path(results, "verify.md")
+    if not path.exists():
+        return {}
+    status = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        if line.startswith("| ") and len(cells) >= 4 and cells[0] not in ("artefact", "---"):
+            status[cells[0]] = cells[2].strip("*")
+    return status
+
+
+def statements_html(module):
+    """The module's exercises: each function's signature and its statement (the students' text), rendered."""
+    import markdown
+
+    import exercises
+
+    found = [e for e in exercises.all_exercises() if e.module == module]
+    return "".join(f"<div class='statement'><code class='sig'>{html.escape(e.name + e.signature)}</code>"
+                   f"{markdown.markdown(e.statement.replace('``', '`'))}</div>" for e in found)
+
+
+def page(results, current, config):
+    """The whole HTML page, from the artefacts under ``results`` and the current params of each rule."""
+    results = Path(results)
+    made, status = records(results), verify_status(results)
+    chapters = list(dict.fromkeys(c for c, *_ in COURSE))
+    parts = [f"<h1>Advanced NumPy, regenerated</h1><p>The \"Advanced NumPy\" course (N. P. Rougier, G-Node summer "
+             f"school 2018): every exercise with its statement, and every figure, answer and table this pipeline made "
+             f"from it, seed {config['seed']}. Each caption states the parameters the artefact was made with.</p>",
+             "<nav>" + "".join(f"<a href='#c{i}'>{html.escape(c)}</a>" for i, c in enumerate(chapters)) + "</nav>"]
+    stale_count = 0
+    for i, chapter in enumerate(chapters):
+        parts.append(f"<h2 id='c{i}'>{html.escape(chapter)}</h2>")
+        for _, title, module, patterns in (entry for entry in COURSE if entry[0] == chapter):
+            parts.append(f"<h3>{html.escape(title)}</h3>")
+            if module:
+                parts.append(statements_html(module))
+            for pattern in patterns:
+                for path in sorted(results.glob(pattern)):
+                    relative = path.relative_to(results).as_posix()
+                    rule, params, _ = made.get(relative, ("?", {}, {}))
+                    stale = any(normalised(value) != normalised(params.get(key))
+                                for key, value in current.get(rule, {}).items())
+                    stale_count += stale
+                    verdict = status.get(relative)
+                    badge = ("" if verdict is None else f" <span class='{'ok' if verdict == 'ok' else 'bad'}'>"
+                             f"verify: {html.escape(verdict)}</span>")
+                    caption = (f"<b>{html.escape(relative)}</b>, made by rule <code>{html.escape(rule)}</code>"
+                               + (f" with {html.escape(described(params))}" if described(params) else "")
+                               + (". <span class='stale'>Stale: the current config would make it with other "
+                                  "parameters; rerun snakemake.</span>" if stale else ".") + badge)
+                    parts.append(f"<figure>{body_of(path, relative, results)}<figcaption>{caption}</figcaption>"
+                                 "</figure>")
+    summary = f"<p class='caption'>{stale_count} stale artefact(s).</p>" if stale_count else ""
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Advanced NumPy, regenerated</title>"
+            f"<style>{STYLE}</style></head><body>{''.join(parts)}{summary}{CHECK}</body></html>\n")
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from pipeline import entry, save_text
+
+    def main():
+        text = page("results", snakemake.params.current, snakemake.params.config)
+        for private in snakemake.params.private:  # no path of this machine in a page to share
+            text = text.replace(private, "")
+        save_text(snakemake.output.html, text)
+
+    entry(snakemake, main)
