@@ -216,3 +216,21 @@ def test_palette_drawn_as_swatches_of_its_very_colours(tmp_path):
         x = int((i % columns + 0.5) * width / columns)
         y = int((i // columns + 0.35) * height / rows)
         assert np.abs(image[y, x].astype(int) - colour).max() <= 1, (i, image[y, x], colour)
+
+
+@pytest.mark.parametrize("k", [1, 5, 255])
+def test_indexed_png_reads_back_as_the_quantized_image(tmp_path, k):
+    import imageio.v3 as iio
+    from PIL import Image
+
+    g = np.random.default_rng(k)
+    palette = np.unique(g.integers(0, 256, (k, 3), dtype=np.uint8), axis=0)
+    palette = np.vstack([palette, palette[:1]])  # the first colour again, last: as the course's published palette can
+    Q = palette[g.integers(0, len(palette), (37, 53))]
+    index = quantize_engine.indexed(Q, palette)
+    assert index.dtype == np.uint8 and (palette[index] == Q).all()
+    assert (index != len(palette) - 1).all()  # a repeated colour maps to its first entry
+    images.write_indexed_png(tmp_path / "q.png", index, palette)
+    np.testing.assert_array_equal(iio.imread(tmp_path / "q.png"), Q)
+    with Image.open(tmp_path / "q.png") as image:
+        assert image.mode == "P"

@@ -171,9 +171,9 @@ def quantize(I, n, method, steps, rng, colours=None):
 
 def run(source, output, n, method, steps, rng, palette_path=None, palette_png=None):
     """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy, and drawn as a PNG)."""
-    from images import read_image, write_png
+    from images import read_image, write_indexed_png
     from pipeline import log, save_npy
-    from quantize_engine import counted, mse
+    from quantize_engine import counted, indexed, mse
 
     I, notes = read_image(source)
     for note in notes:
@@ -185,7 +185,7 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
         log.info("note: %s has %d distinct colours, fewer than the %d asked for", source, m, n)
     log.info("%s: %dx%d, %d colours -> %d (%s), mean squared error %.2f",
              source, I.shape[1], I.shape[0], m, len(palette), method, mse(I, Q))
-    write_png(output, Q)
+    write_indexed_png(output, indexed(Q, palette), palette)
     if palette_path is not None:
         save_npy(palette_path, palette)
     if palette_png is not None:
@@ -247,9 +247,9 @@ def main(argv=None):
     from pipeline import InputError, rng
 
     d = defaults()
-    parser = argparse.ArgumentParser(description="Quantize the colours of an image (writes a PNG).")
+    parser = argparse.ArgumentParser(description="Quantize the colours of an image (writes an indexed PNG).")
     parser.add_argument("input", help="image to read (any format imageio reads)")
-    parser.add_argument("output", help="PNG to write")
+    parser.add_argument("output", help="PNG to write (indexed: the palette, and each pixel's entry in it)")
     parser.add_argument("--colors", type=int, default=d["colors"], help=f"palette size (default {d['colors']})")
     parser.add_argument("--steps", type=int, default=d["steps"], help=f"k-means steps (default {d['steps']})")
     parser.add_argument("--seed", type=int, default=d["seed"], help=f"random seed (default {d['seed']})")

@@ -143,6 +143,25 @@ def recolor(P, present, labels, palette):
     return Q
 
 
+def indexed(Q, palette):
+    """Return the (H, W) uint8 image of each pixel's entry in ``palette`` (the first, where colours repeat).
+
+    Every pixel of Q must be a palette colour (as a quantized image is). One
+    look-up table from the packed colour to its entry, one gather per pixel.
+    """
+    packed = pack(np.asarray(palette, dtype=np.uint8).reshape(-1, 3)).ravel()
+    table = np.zeros(1 << 24, dtype=np.uint8)
+    table[packed[::-1]] = np.arange(len(packed))[::-1]  # where a colour repeats, its first entry wins
+    P, index = pack(Q), np.empty(Q.shape[:-1], dtype=np.uint8)
+    flat, out = P.reshape(-1), index.reshape(-1)
+
+    def work(start, stop):
+        np.take(table, flat[start:stop], out=out[start:stop])
+
+    in_blocks(len(flat), PIXELS, work)
+    return index
+
+
 def counted(I):
     """Return (P, present, counts): I packed, its distinct packed colours and their pixel counts.
 
