@@ -136,9 +136,14 @@ def image_pixels(path):
             return None
         from PIL import Image
 
-        Image.MAX_IMAGE_PIXELS = None  # a header is read, nothing decoded: the estimate is the check
-        with Image.open(path) as image:
-            return image.size[0] * image.size[1]
+        # A header is read, nothing decoded: Pillow's decompression-bomb limit (a global) is lifted for this
+        # read alone, since the estimate is the check.
+        saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            with Image.open(path) as image:
+                return image.size[0] * image.size[1]
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved
     except Exception:
         return None
 

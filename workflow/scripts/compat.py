@@ -14,6 +14,7 @@ its reference with verify's tolerances, one row per artefact and version:
 failed run.
 """
 
+import functools
 import json
 import os
 import subprocess
@@ -82,17 +83,20 @@ def artefacts(config, repo):
         jobs[f"warmup/automata/rule-{rule}.npy"] = (lambda r=rule: automata.evolve(
             automata.initial_state(a["steps"], a["width"]), r))
     q = config["quantize"]
-    for name, image in q["images"].items():
-        for n in q["colors"]:
-            def quantized(method, name=name, image=image, n=n):
-                I, _ = read_image(path(image))
-                stream = rng(seed, "quantize", name, str(n)) if method == "kmeans" else None
-                return quantize.quantize(I, n, method, q["steps"], stream)
+    photos = functools.lru_cache(lambda image: read_image(path(image))[0])  # each photo read once
 
-            jobs[f"advanced/quantize/{name}-kmeans-{n}.npy"] = lambda f=quantized: f("kmeans")[1]
-            jobs[f"advanced/quantize/{name}-kmeans-{n}.png"] = lambda f=quantized: f("kmeans")[0]
-            jobs[f"advanced/quantize/{name}-frequent-{n}.png"] = lambda f=quantized: f("frequent")[0]
-            jobs[f"advanced/quantize/{name}-published-{n}.png"] = lambda f=quantized: f("published")[0]
+    @functools.lru_cache
+    def quantized(name, n, method):  # each quantization computed once, though two artefacts may show it
+        stream = rng(seed, "quantize", name, str(n)) if method == "kmeans" else None
+        return quantize.quantize(photos(q["images"][name]), n, method, q["steps"], stream)
+
+    for name in q["images"]:
+        for n in q["colors"]:
+
+            jobs[f"advanced/quantize/{name}-kmeans-{n}.npy"] = lambda a=(name, n): quantized(*a, "kmeans")[1]
+            jobs[f"advanced/quantize/{name}-kmeans-{n}.png"] = lambda a=(name, n): quantized(*a, "kmeans")[0]
+            jobs[f"advanced/quantize/{name}-frequent-{n}.png"] = lambda a=(name, n): quantized(*a, "frequent")[0]
+            jobs[f"advanced/quantize/{name}-published-{n}.png"] = lambda a=(name, n): quantized(*a, "published")[0]
     return jobs
 
 

@@ -1,4 +1,4 @@
-"""Reading an image as a viewer shows it, and writing a PNG: the input and output of quantize.py.
+"""Reading an image as a viewer shows it, and writing an indexed PNG: the input and output of quantize.py.
 
 Any file Pillow reads: its EXIF orientation applied, CMYK and LAB converted
 to RGB, a palette applied, grey repeated on three channels, alpha dropped,
@@ -9,6 +9,7 @@ opened, and only images of at most IMAGE_MAX_PIXELS are decoded.
 import contextlib
 
 import numpy as np
+
 
 def as_rgb8(I, source="image", notes=None):
     """Return I as a uint8 (H, W, 3) RGB array, and notes on any conversion made.
@@ -149,16 +150,6 @@ def read_image(path):
         raise InputError(f"{path}: cannot be read as an image (not in a format Pillow knows)") from None
     except Exception as error:  # Pillow raises many types for damaged files
         raise InputError(f"{path}: cannot be read as an image ({type(error).__name__}: {error})") from None
-
-
-def write_png(path, I):
-    """Write a uint8 RGB image as PNG (lossless: no colour is added back), atomically."""
-    import imageio.v3 as iio
-
-    from pipeline import atomic_path
-
-    with atomic_path(path) as tmp:
-        iio.imwrite(tmp, I, extension=".png")
 
 
 def write_indexed_png(path, index, palette):

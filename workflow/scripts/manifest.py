@@ -20,12 +20,11 @@ No NumPy here: the Snakefile imports this module on every start.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
 
-from pipeline import InputError, atomic_path
+from pipeline import InputError, atomic_path, sha256  # sha256: the hash each manifest line records
 
 MANIFEST = "MANIFEST.sha256"
 CONFIG = "config.yaml"  # the config that made the references, written beside them (listed in the manifest)
@@ -34,15 +33,6 @@ PROVENANCE = "provenance.json"  # and the provenance of the run that made them: 
 SYSTEM = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/run", "/sbin", "/sys", "/usr",
           "/var")
 LINE = re.compile(r"([0-9a-f]{64})  (\S(?:.*\S)?)")
-
-
-def sha256(path):
-    """The SHA-256 of a file's bytes, as hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def unsafe(folder, repo):

@@ -13,7 +13,6 @@ path of the machine that made it appears: one file to send or put online.
 import base64
 import csv
 import html
-import io
 import json
 import re
 from pathlib import Path
@@ -40,7 +39,6 @@ COURSE = [
     ("Checking it", "Against the course as published", None, ["course/compare.md"]),
     ("Checking it", "How it was made", None, ["provenance.json"]),
 ]
-MIME = {".png": "image/png", ".mp4": "video/mp4"}
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; margin-top: 2em; }
@@ -129,15 +127,16 @@ def provenance_html(path):
     return f"<table>{cells}</table>"
 
 
-def markdown_html(path, results):
-    """A Markdown artefact rendered (the folder it was made in removed from its text)."""
+def markdown_html(path):
+    """A Markdown artefact rendered as HTML (tables and fenced code included)."""
     import markdown
 
     text = Path(path).read_text(encoding="utf-8")
     return markdown.markdown(text, extensions=["tables", "fenced_code"])
 
 
-def body_of(path, relative, results):
+def body_of(path, relative):
+    """An artefact as HTML that shows it inline: images and video embedded, text rendered, tables as tables."""
     suffix = Path(relative).suffix
     if suffix == ".png":
         data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
@@ -146,7 +145,7 @@ def body_of(path, relative, results):
         data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
         return f'<video controls loop muted playsinline src="data:video/mp4;base64,{data}"></video>'
     if suffix == ".md":
-        return markdown_html(path, results)
+        return markdown_html(path)
     if suffix == ".csv":
         return csv_table(path)
     if suffix in (".npy", ".npz"):
@@ -238,7 +237,7 @@ def page(results, current, config):
                                + (f" with {html.escape(described(params))}" if described(params) else "")
                                + (". <span class='stale'>Stale: the current config would make it with other "
                                   "parameters; rerun snakemake.</span>" if stale else ".") + badge)
-                    parts.append(f"<figure>{body_of(path, relative, results)}<figcaption>{caption}</figcaption>"
+                    parts.append(f"<figure>{body_of(path, relative)}<figcaption>{caption}</figcaption>"
                                  "</figure>")
     summary = f"<p class='caption'>{stale_count} stale artefact(s).</p>" if stale_count else ""
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Advanced NumPy, regenerated</title>"

@@ -18,6 +18,8 @@ import time
 import zlib
 from pathlib import Path
 
+import yaml  # read on every start anyway (config.yaml, the schema); cheap beside NumPy, which stays lazy
+
 # NumPy is imported inside the functions that use it: the Snakefile imports this module to check
 # the config, and every Snakemake start (a dry run, a rerun with nothing to do) would pay for it.
 
@@ -211,19 +213,20 @@ def figure(figsize):
 # -- running under Snakemake -------------------------------------------------
 
 
-def fingerprints(paths):
-    """The SHA-256 of each regular file in ``paths``, as {path: hex}."""
+def sha256(path):
+    """The SHA-256 of a file's bytes, as hex, read a megabyte at a time."""
     import hashlib
 
-    prints = {}
-    for path in map(str, paths):
-        if os.path.isfile(path):
-            digest = hashlib.sha256()
-            with open(path, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
-            prints[path] = digest.hexdigest()
-    return prints
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprints(paths):
+    """The SHA-256 of each regular file in ``paths``, as {path: hex}."""
+    return {path: sha256(path) for path in map(str, paths) if os.path.isfile(path)}
 
 
 def record_params(snakemake):
@@ -444,7 +447,7 @@ def load_yaml(text):
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-class _StrictLoader(getattr(__import__("yaml"), "CSafeLoader", __import__("yaml").SafeLoader)):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """YAML's safe loader (libyaml when built in) that refuses a key given twice in one mapping."""
 
     def construct_mapping(self, node, deep=False):

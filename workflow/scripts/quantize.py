@@ -88,6 +88,8 @@ def plot(result):
 
 def plot_palette(palette):
     """Return a figure of a palette: one swatch per colour, in the palette's order, each with its hex code."""
+    from matplotlib.patches import Rectangle
+
     from pipeline import figure
 
     palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
@@ -96,8 +98,7 @@ def plot_palette(palette):
     fig, ax = figure((1.1 * columns, 0.9 * rows))
     for i, colour in enumerate(palette):
         x, y = i % columns, i // columns
-        ax.add_patch(__import__("matplotlib.patches", fromlist=["Rectangle"]).Rectangle(
-            (x + 0.05, y + 0.05), 0.9, 0.6, color=colour / 255))
+        ax.add_patch(Rectangle((x + 0.05, y + 0.05), 0.9, 0.6, color=colour / 255))
         ax.text(x + 0.5, y + 0.82, "#%02x%02x%02x" % tuple(colour), ha="center", va="center", fontsize=8,
                 family="monospace")
     ax.set_xlim(0, columns)
