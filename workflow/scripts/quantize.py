@@ -174,19 +174,23 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
     """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy, and drawn as a PNG)."""
     from images import read_image, write_indexed_png
     from pipeline import log, save_npy
-    from quantize_engine import counted, indexed, mse
+    from quantize_engine import counted, indexed, kmeans_indexed, lookup, mse
 
     I, notes = read_image(source)
     for note in notes:
         log.info("note: %s: %s", source, note)
-    colours = counted(I)
-    m = len(colours[1])
-    Q, palette = quantize(I, n, method, steps, rng, colours)
-    if m < n:
-        log.info("note: %s has %d distinct colours, fewer than the %d asked for", source, m, n)
+    P, present, counts = colours = counted(I)
+    if method == "kmeans":  # straight to each pixel's palette entry, without the RGB image in between
+        palette, labels, error = kmeans_indexed(present, counts, n, steps, rng)
+        index = lookup(P, present, labels)
+    else:
+        Q, palette = quantize(I, n, method, steps, rng, colours)
+        index, error = indexed(Q, palette), mse(I, Q)
+    if len(present) < n:
+        log.info("note: %s has %d distinct colours, fewer than the %d asked for", source, len(present), n)
     log.info("%s: %dx%d, %d colours -> %d (%s), mean squared error %.2f",
-             source, I.shape[1], I.shape[0], m, len(palette), method, mse(I, Q))
-    write_indexed_png(output, indexed(Q, palette), palette)
+             source, I.shape[1], I.shape[0], len(present), len(palette), method, error)
+    write_indexed_png(output, index, palette)
     if palette_path is not None:
         save_npy(palette_path, palette)
     if palette_png is not None:
