@@ -6,6 +6,7 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from PIL import Image
 
 import images
 import quantize
@@ -237,3 +238,68 @@ def test_permission_denied_named(tmp_path, monkeypatch):
     monkeypatch.setattr(Image, "open", denied)
     with pytest.raises(InputError, match=r"locked.png: permission denied$"):
         images.read_image(path)
+
+
+# -- the fast path: plain 8-bit RGB PNGs decoded with imagecodecs ------------------------
+
+
+@pytest.mark.parametrize("options", [{}, {"optimize": True}, {"compress_level": 0}])
+def test_plain_png_decoded_as_pillow_decodes_it(tmp_path, options):
+    A = np.random.default_rng(1).integers(0, 256, (61, 47, 3), dtype=np.uint8)
+    path = tmp_path / "plain.png"
+    Image.fromarray(A).save(path, **options)
+    with Image.open(path) as image:
+        assert images.plain_png(path, image)
+    I, notes = images.read_image(path)
+    np.testing.assert_array_equal(I, A)
+    assert notes == []
+
+
+@pytest.mark.parametrize("png_filter", [8, 16, 32, 64, 128, 248])  # none, sub, up, average, Paeth, all (libpng flags)
+def test_every_png_filter_decoded_as_pillow_decodes_it(tmp_path, png_filter):
+    import imagecodecs
+
+    A = np.random.default_rng(png_filter).integers(0, 256, (33, 29, 3), dtype=np.uint8)
+    A[10:20] = A[10]  # rows that the up filter makes zero
+    path = tmp_path / "filtered.png"
+    path.write_bytes(imagecodecs.png_encode(A, filter=png_filter))
+    with Image.open(path) as image:
+        assert images.plain_png(path, image)
+        expected = np.asarray(image.convert("RGB"))
+    np.testing.assert_array_equal(expected, A)
+    np.testing.assert_array_equal(images.decode_png(path, (29, 33)), A)
+
+
+@pytest.mark.parametrize("kind", ["16-bit", "RGBA", "palette", "grey", "transparency"])
+def test_other_pngs_go_through_pillow(tmp_path, kind):
+    import imagecodecs
+
+    g = np.random.default_rng(3)
+    path = tmp_path / f"{kind}.png"
+    if kind == "16-bit":
+        path.write_bytes(imagecodecs.png_encode(g.integers(0, 65536, (8, 9, 3)).astype(np.uint16)))
+    elif kind == "RGBA":
+        Image.fromarray(g.integers(0, 256, (8, 9, 4), dtype=np.uint8)).save(path)
+    elif kind == "palette":
+        Image.fromarray(g.integers(0, 256, (8, 9, 3), dtype=np.uint8)).quantize(4).save(path)
+    elif kind == "grey":
+        Image.fromarray(g.integers(0, 256, (8, 9), dtype=np.uint8)).save(path)
+    else:
+        Image.fromarray(g.integers(0, 256, (8, 9, 3), dtype=np.uint8)).save(path, transparency=(1, 2, 3))
+    with Image.open(path) as image:
+        assert not images.plain_png(path, image)
+    I, _ = images.read_image(path)
+    assert I.shape == (8, 9, 3) and I.dtype == np.uint8
+
+
+def test_png_chunks_read_without_the_data(tmp_path):
+    path = tmp_path / "c.png"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(np.zeros((4, 5, 3), np.uint8)).save(path, exif=exif)
+    chunks = images.png_chunks(path)
+    assert [kind for kind, _ in chunks][0] == b"IHDR" and chunks[-1][0] == b"IEND"
+    assert b"eXIf" in [kind for kind, _ in chunks]
+    assert chunks[0][1][8:10] == b"\x08\x02"  # bit depth 8, colour type 2 (RGB), as the PNG specification lays out
+    with Image.open(path) as image:
+        assert not images.plain_png(path, image)  # the orientation must be applied: Pillow's path

@@ -386,10 +386,10 @@ def moments(present, counts, labels, k):
     place of each group's pixels without another pass over the pixels, and
     the groups' means are sums / pixels.
     """
-    channels = unpack(present).T.astype(np.float64)
     weights = np.asarray(counts, dtype=np.float64)
+    r, g, b = (((present >> s) & 255).astype(np.float64) for s in (16, 8, 0))
     return np.stack([np.bincount(labels, weights=w, minlength=k)
-                     for w in [weights, *(weights * channels), weights * (channels * channels).sum(axis=0)]])
+                     for w in (weights, weights * r, weights * g, weights * b, weights * (r * r + g * g + b * b))])
 
 
 def squared_error(moments, colours):
@@ -567,7 +567,7 @@ def assign(present, counts, C, cube, fine):
     occupied = np.flatnonzero(fine[0])
     centres = np.stack([occupied >> (2 * FINE), (occupied >> FINE) & mask, occupied & mask], axis=1) * side
     centres = centres + (side - 1) / 2  # a cube's colours run from its corner to corner + side - 1
-    D = ((centres[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+    D = augment(centres) @ centroid_side(C) + (centres * centres).sum(axis=1)[:, None]  # |z - c|^2
     first = D.argmin(axis=1)
     sure = np.ones(len(occupied), dtype=bool)
     if len(C) > 1:
@@ -588,11 +588,13 @@ def kmeans_palette(present, counts, k, steps, rng, starts=STARTS, levels=LEVELS)
     1. On the coarsest histogram of ``levels`` with at least k cubes: ``starts``
        k-means++ starts (drawn from ``rng`` one after the other) and one
        :func:`split_start`, each run by :func:`lloyd`.
-    2. The best of them, and the first k-means++ start (what a single start
-       gives), on each finer histogram, each level starting from the centroids
-       the previous one ended with; then every distinct colour is assigned to
-       its nearest centroid (:func:`assign`).
-    3. Of the two, the one of lower error on the exact colours.
+    2. On each finer histogram, the better half of the sets so far (and
+       always the first k-means++ start, what a single start gives), each
+       starting from the centroids it ended the previous level with: 9 sets,
+       then 4 or 5, then 2 or 3. The coarsest histogram ranks the starts only
+       roughly; each level ranks the survivors better.
+    3. The best set and the first start: every distinct colour assigned to its
+       nearest centroid (:func:`assign`), and of the two, the one of lower error.
 
     So the error is never above that of ``starts=1`` for the same ``rng``
     (the first start runs exactly as it would alone). ``steps`` bounds the
@@ -625,9 +627,10 @@ def kmeans_palette(present, counts, k, steps, rng, starts=STARTS, levels=LEVELS)
     if not plan:
         best = int(np.argmin(errors))
         return sets[best], found[best], moments(present, counts, found[best], len(sets[best]))
-    sets = [sets[i] for i in sorted({0, int(np.argmin(errors))})]
     for X, W in plan[1:]:
+        sets = [sets[i] for i in sorted({0, *np.argsort(errors, kind="stable")[:max(len(sets) // 2, 1)]})]
         sets, errors, _ = lloyd(X, W, sets, steps)
+    sets = [sets[i] for i in sorted({0, int(np.argmin(errors))})]
     assigned = [assign(present, counts, C, cube, fine) for C in sets]
     best = int(np.argmin([squared_error(m, C) for (_, m), C in zip(assigned, sets)]))
     return (sets[best], *assigned[best])

@@ -1,0 +1,205 @@
+"""k-means on colour histograms from several starts (quantize_engine.kmeans_palette and its parts).
+
+Each part is checked against a plain computation: a dictionary of cubes, a
+full distance matrix, Lloyd written with loops. The whole is checked for what
+a user relies on: never worse than a single start for the same seed, the same
+result on any number of threads, and the same pixels as the exact colours'
+nearest centroids.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+import quantize_engine as engine
+from pipeline import rng
+
+
+def photo_like(seed, shape=(240, 320)):
+    """A smooth image with noise: some 60 thousand distinct colours, so that kmeans_palette uses histograms."""
+    g = np.random.default_rng(seed)
+    y, x = np.mgrid[0:shape[0], 0:shape[1]] / max(shape)
+    base = np.stack([200 * x + 30 * np.sin(9 * y), 120 + 100 * np.sin(5 * x + 3 * y), 230 * y * (1 - x)], axis=2)
+    blobs = sum((g.uniform(40, 120) * np.exp(-((x - g.uniform()) ** 2 + (y - g.uniform()) ** 2) / 0.01))[..., None]
+                * g.uniform(-1, 1, 3) for _ in range(6))
+    return np.clip(np.rint(base + blobs + g.normal(0, 6, base.shape)), 0, 255).astype(np.uint8)
+
+
+def distinct(I):
+    _, present, counts = engine.counted(I)
+    return present, counts
+
+
+def test_photo_like_takes_the_histogram_path():
+    present, _ = distinct(photo_like(0))
+    assert len(present) > 4 * 4096  # more than 4 colours per cube of the coarsest histogram: see kmeans_palette
+
+
+def test_cubes_of_a_hand_worked_colour():
+    # (200, 17, 64) in cubes of 4 levels: 50, 4, 16 -> 50 * 4096 + 4 * 64 + 16; of 16 levels: 12, 1, 4
+    packed = np.array([200 * 65536 + 17 * 256 + 64], dtype=np.uint32)
+    assert engine.cubes(packed, 6).tolist() == [50 * 4096 + 4 * 64 + 16]
+    assert engine.cubes(packed, 4).tolist() == [12 * 256 + 1 * 16 + 4]
+
+
+@pytest.mark.parametrize("bits", [4, 5, 6])
+def test_histogram_against_a_dictionary(bits):
+    g = np.random.default_rng(bits)
+    colors = np.unique(g.integers(0, 256, (5000, 3)), axis=0).astype(np.uint8)
+    counts = g.integers(1, 50, len(colors))
+    present = engine.pack(colors).ravel()
+    fine = engine.moments(present, counts, engine.cubes(present), 1 << 18)
+    X, W = engine.histogram(fine, bits)
+    side = 2 ** (8 - bits)
+    groups = {}
+    for c, n in zip(colors.tolist(), counts.tolist()):
+        key = tuple(v // side for v in c)
+        mass, total = groups.get(key, (0, np.zeros(3)))
+        groups[key] = (mass + n, total + n * np.array(c, float))
+    expected = sorted((key, mass, total / mass) for key, (mass, total) in groups.items())
+    assert len(X) == len(expected)
+    np.testing.assert_array_equal(W, [mass for _, mass, _ in expected])
+    np.testing.assert_allclose(X, [mean for _, _, mean in expected], rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("k", [1, 2, 16, 256])
+def test_assign_equals_the_full_distance_matrix(k):
+    """Whole cubes are settled at once only where no boundary can cross them: every label as a brute force gives."""
+    present, counts = distinct(photo_like(k))
+    colors = engine.unpack(present).astype(float)
+    g = np.random.default_rng(k)  # centroids off the integer grid by random amounts: no two exactly as near
+    C = colors[g.choice(len(colors), k, replace=False)] + g.uniform(-0.5, 0.5, (k, 3))
+    labels, moments = engine.assign(present, counts, C, engine.cubes(present),
+                                    engine.moments(present, counts, engine.cubes(present), 1 << 18))
+    brute = np.argmin(((colors[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
+    np.testing.assert_array_equal(labels, brute)
+    for j in range(k):  # the moments: pixels, sums and squared sums per centroid, written out
+        mine = labels == j
+        x, w = colors[mine], counts[mine]
+        np.testing.assert_allclose(moments[:, j], [w.sum(), *(w @ x), w @ (x * x).sum(axis=1)], rtol=1e-12)
+
+
+def test_squared_error_against_a_direct_sum():
+    g = np.random.default_rng(3)
+    colors = g.integers(0, 256, (400, 3)).astype(np.uint8)
+    present, counts = engine.pack(colors).ravel(), g.integers(1, 9, 400)
+    labels, palette = g.integers(0, 5, 400), g.uniform(0, 255, (5, 3))
+    direct = sum(n * ((c - palette[j]) ** 2).sum() for c, n, j in zip(colors.astype(float), counts, labels))
+    got = engine.squared_error(engine.moments(present, counts, labels, 5), palette)
+    assert got == pytest.approx(direct, rel=1e-12)
+
+
+def test_split_start_by_hand():
+    """Points 0, 1, 10, 11 (and 50 far away): the cuts fall between the groups, not in them."""
+    X = np.array([[0, 0, 0], [1, 0, 0], [10, 0, 0], [11, 0, 0], [50, 0, 0]], float)
+    W = np.ones(5)
+    assert sorted(engine.split_start(X, W, 2)[:, 0].tolist()) == [5.5, 50.0]
+    assert sorted(engine.split_start(X, W, 3)[:, 0].tolist()) == [0.5, 10.5, 50.0]
+    heavy = np.array([1, 1, 1, 1, 0.001])  # weights count: now 50 is a rounding error, the first cut is 1 | 10
+    assert sorted(np.round(engine.split_start(X, heavy, 2)[:, 0], 3).tolist())[0] == 0.5
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lloyd_equals_plain_loops_and_each_set_runs_as_alone(seed):
+    g = np.random.default_rng(seed)
+    X, w = g.uniform(0, 255, (2500, 3)), g.integers(1, 20, 2500).astype(float)
+    starts = [X[g.choice(2500, 9, replace=False)] for _ in range(3)]
+    together, errors, labels = engine.lloyd(X, w, starts, 12, tolerance=0, labels=True)
+    for start, C_got, error, got in zip(starts, together, errors, labels):
+        C = start.copy()
+        for _ in range(12):  # plain weighted Lloyd, a loop per cluster; stops where the centroids stop moving
+            near = np.argmin(((X[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
+            moved = np.array([w[near == j] @ X[near == j] / w[near == j].sum() if np.any(near == j) else C[j]
+                              for j in range(9)])
+            if np.allclose(moved, C, rtol=0, atol=1e-12):
+                break
+            C = moved
+        near = np.argmin(((X[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
+        np.testing.assert_allclose(C_got, C, rtol=0, atol=1e-9)
+        np.testing.assert_array_equal(got, near)
+        assert error == pytest.approx(w @ ((X - C[near]) ** 2).sum(axis=1), rel=1e-9)
+        alone, alone_errors, _ = engine.lloyd(X, w, [start], 12, tolerance=0)
+        np.testing.assert_array_equal(alone[0], C_got)
+        assert alone_errors[0] == error
+
+
+# Cases where the start that ranks best on the histograms ends worse on the exact colours than the first start
+# (found by a search over 6 images x 3 k x 12 seeds with the first start not carried to the end: up to 0.8% worse),
+# and two ordinary ones.
+@pytest.mark.parametrize("image,k,seed", [(103, 16, 2), (104, 64, 4), (101, 64, 2), (105, 64, 4), (100, 64, 9),
+                                          (100, 16, 0), (102, 16, 1)])
+def test_never_above_a_single_start_for_the_same_seed(image, k, seed):
+    present, counts = distinct(photo_like(image))
+    one = engine.kmeans_palette(present, counts, k, 20, rng(seed, "starts"), starts=1)
+    many = engine.kmeans_palette(present, counts, k, 20, rng(seed, "starts"))
+    assert engine.squared_error(many[2], many[0]) <= engine.squared_error(one[2], one[0])
+
+
+def test_several_starts_do_better_somewhere():
+    """Not only never worse: across seeds, the best of several starts is lower at least once (else they do nothing)."""
+    present, counts = distinct(photo_like(7))
+    gains = []
+    for seed in range(6):
+        one = engine.kmeans_palette(present, counts, 16, 20, rng(seed, "gain"), starts=1)
+        many = engine.kmeans_palette(present, counts, 16, 20, rng(seed, "gain"))
+        gains.append(engine.squared_error(one[2], one[0]) - engine.squared_error(many[2], many[0]))
+    assert min(gains) >= 0 and max(gains) > 0
+
+
+def test_labels_are_the_nearest_centroid_and_the_error_is_the_pixels():
+    I = photo_like(3)
+    present, counts = distinct(I)
+    centroids, labels, moments = engine.kmeans_palette(present, counts, 12, 20, rng(0, "exact"))
+    colors = engine.unpack(present).astype(float)
+    np.testing.assert_array_equal(labels, np.argmin(((colors[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1))
+    pixels = I.reshape(-1, 3).astype(float)
+    per_pixel = ((pixels[:, None] - centroids[None]) ** 2).sum(axis=2).min(axis=1).sum()
+    assert engine.squared_error(moments, centroids) == pytest.approx(per_pixel, rel=1e-9)
+
+
+def test_kmeans_indexed_error_is_the_mse_of_the_image():
+    I = photo_like(4)
+    P, present, counts = engine.counted(I)
+    palette, labels, error = engine.kmeans_indexed(present, counts, 16, 20, rng(0, "mse"))
+    Q = palette[engine.lookup(P, present, labels)]
+    assert error == pytest.approx(engine.mse(I, Q), rel=1e-12)
+    assert len(np.unique(palette, axis=0)) == len(palette) <= 16
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_histogram_path_independent_of_threads(monkeypatch, workers):
+    I = photo_like(5)
+    expected = engine.quantize_kmeans(I, 16, 20, rng(2, "threads"))
+    monkeypatch.setattr(engine, "WORKERS", workers)
+    monkeypatch.setattr(engine, "PIXELS", 1000)
+    got = engine.quantize_kmeans(I, 16, 20, rng(2, "threads"))
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_the_thread_pool_works_after_a_fork():
+    """check.py forks a process per student function: a pool inherited through fork has no threads, never reuse it."""
+    out = np.zeros(10)
+    engine.in_blocks(10, 3, lambda a, b: out.__setitem__(slice(a, b), 1))  # the parent's pool exists now
+    if engine.WORKERS == 1:
+        pytest.skip("one CPU: no pool")
+    pid = os.fork()
+    if pid == 0:  # the child: must finish, not wait forever on threads that do not exist
+        try:
+            child = np.zeros(10)
+            engine.in_blocks(10, 3, lambda a, b: child.__setitem__(slice(a, b), 2))
+            os._exit(0 if child.sum() == 20 else 1)
+        finally:
+            os._exit(2)
+    import time
+
+    for _ in range(200):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child hung on the parent's thread pool")
