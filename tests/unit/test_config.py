@@ -25,15 +25,15 @@ def test_default_config_is_valid():
     assert config_errors(CONFIG, SCHEMA) == []
 
 
+def schema_default(spec):
+    """A key's documented default; for an object without one, its keys' defaults, at any depth."""
+    return spec["default"] if "default" in spec else {k: schema_default(v) for k, v in spec["properties"].items()}
+
+
 def test_schema_defaults_equal_config_yaml():
     """The schema's documented defaults are the values config.yaml ships with."""
     for section, spec in SCHEMA["properties"].items():
-        if "properties" in spec:
-            for key, sub in spec["properties"].items():
-                expected = sub["default"] if "default" in sub else {k: v["default"] for k, v in sub["properties"].items()}
-                assert expected == CONFIG[section][key], f"{section}.{key}"
-        else:
-            assert spec["default"] == CONFIG[section], section
+        assert schema_default(spec) == CONFIG[section], section
     assert set(SCHEMA["properties"]) == set(CONFIG) == set(SCHEMA["required"])
 
 

@@ -1,8 +1,15 @@
-# Benchmarks: every slow-versus-fast pair of the course, measured side by side. Not part of `all`:
-# `snakemake --cores 1 benchmarks` (one core, so that nothing else runs while it measures).
+# Benchmarks: every slow-versus-fast pair of the course, and colour quantization against the libraries a
+# user would pick, measured side by side. Not part of `all`: `snakemake --cores 1 benchmarks` (one job at a
+# time, so that nothing else runs while it measures; each job still uses both cores, as users' runs do).
 
 
 rule benchmarks:
+    input:
+        f"{RESULTS}/benchmarks/benchmarks.csv",
+        f"{RESULTS}/benchmarks/quantize-libraries.csv",
+
+
+rule benchmark_pairs:
     input:
         photo=repo_path(config["benchmarks"]["quantize"]["image"]),
         code=code("tools", "random_walk", "subsequence", "diffusion", "automata", "geometry", "quantize",
@@ -18,3 +25,25 @@ rule benchmarks:
         log_of("benchmarks", "benchmarks"),
     script:
         "../scripts/benchmarks.py"
+
+
+rule benchmark_quantize:
+    input:
+        photo=repo_path(config["benchmarks"]["quantize"]["image"]),
+        code=code("bench_quantize", "benchmarks", "quantize", "quantize_engine", "images"),
+    output:
+        libraries=report(f"{RESULTS}/benchmarks/quantize-libraries.csv", caption=caption("bench_quantize"),
+                         category="5 Benchmarks"),
+        commands=report(f"{RESULTS}/benchmarks/quantize-commands.csv", caption=caption("bench_quantize"),
+                        category="5 Benchmarks"),
+        scaling=f"{RESULTS}/benchmarks/quantize-scaling.csv",
+        figure=report(f"{RESULTS}/benchmarks/quantize-scaling.png", caption=caption("bench_quantize"),
+                      category="5 Benchmarks"),
+        summary=f"{RESULTS}/benchmarks/quantize.md",
+    params:
+        benchmarks=config["benchmarks"],
+        seed=config["seed"],
+    log:
+        log_of("benchmarks", "quantize"),
+    script:
+        "../scripts/bench_quantize.py"

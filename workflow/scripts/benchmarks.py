@@ -2,8 +2,8 @@
 
 Each pair is first checked to give the same answer, then timed (median and
 min of ``repeats`` runs). The quantization pair also reports the mean squared
-error and the peak memory of each method, and adds scikit-learn's KMeans and
-Pillow's median cut where they are installed (skipped with a note where not).
+error and the peak memory; bench_quantize.py compares our quantization with
+the libraries.
 """
 
 import numpy as np
@@ -96,7 +96,7 @@ def peak_memory_mb(function):
 
 
 def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
-    """Course k-means against ours on a smaller copy; ours, scikit-learn and Pillow on the full size."""
+    """Course k-means against ours from the same start on a smaller copy; ours as the pipeline runs it at full size."""
     rows = []
     # 1. the pair, from the same starting centroids, so both must reach the same centroids
     small = scaled(photo, *course_size)
@@ -109,54 +109,21 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
         raise AssertionError(f"k-means: the course's and ours disagree from the same start: {theirs} != {ours}")
     label = f"{course_size[0]}x{course_size[1]}, k={colors}, {steps} steps"
     slow = timeit(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start), repeats=repeats)
-    fast = timeit(lambda: quantize_engine.quantize_kmeans(small, colors, steps, make_rng()), repeats=repeats)
+    fast = timeit(lambda: quantize_engine.kmeans(colors_, counts, colors, steps, None, init=start), repeats=repeats)
     rows += [row("k-means quantization", "course (cdist, loop per cluster)", label, slow, slow,
                  peak_mb=f"{peak_memory_mb(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start)):.0f}"),
-             row("k-means quantization", "ours (weighted distinct colours)", label, fast, slow)]
+             row("k-means quantization", "ours, same start (weighted distinct colours)", label, fast, slow)]
 
-    # 2. at full size: ours, and the optional libraries
+    # 2. at full size: ours as quantize.py runs it (histograms, 9 starts); the libraries: bench_quantize.py
     big = scaled(photo, *size)
     label = f"{size[0]}x{size[1]}, k={colors}, {steps} steps"
     ours_time = timeit(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)
     Q, _ = quantize_engine.quantize_kmeans(big, colors, steps, make_rng())
     distinct = len(quantize_engine.counted(big)[1])
-    rows.append(row("k-means at scale", "ours (weighted distinct colours)", label, ours_time, ours_time,
+    rows.append(row("k-means at scale", "ours (histograms, 9 starts)", label, ours_time, ours_time,
                     mse=f"{quantize_engine.mse(big, Q):.3f}",
                     peak_mb=f"{peak_memory_mb(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng())):.0f}",
                     note=f"{distinct} distinct colours"))
-    try:
-        from sklearn.cluster import KMeans
-    except ImportError:
-        rows.append(row("k-means at scale", "scikit-learn KMeans", label, note="skipped: scikit-learn not installed"))
-    else:
-        import os
-
-        from threadpoolctl import threadpool_limits  # installed with scikit-learn
-
-        pixels = big.reshape(-1, 3).astype(np.float64)
-
-        def fit():  # with every core, as ours uses them (the pipeline sets one BLAS/OpenMP thread per job)
-            with threadpool_limits(limits=os.cpu_count()):
-                model = KMeans(colors, init="k-means++", n_init=1, max_iter=steps, tol=0.0, algorithm="lloyd",
-                               random_state=int(make_rng().integers(2**31)))
-                return model.fit(pixels)
-
-        model = fit()
-        Q = np.clip(np.rint(model.cluster_centers_), 0, 255).astype(np.uint8)[model.labels_].reshape(big.shape)
-        rows.append(row("k-means at scale", "scikit-learn KMeans (k-means++, n_init=1)", label,
-                        timeit(fit, repeats=repeats), ours_time, mse=f"{quantize_engine.mse(big, Q):.3f}"))
-    try:
-        from PIL import Image
-    except ImportError:
-        rows.append(row("k-means at scale", "Pillow median cut", label, note="skipped: Pillow not installed"))
-    else:
-        image = Image.fromarray(big)
-
-        def median_cut():
-            return np.asarray(image.quantize(colors, method=Image.Quantize.MEDIANCUT).convert("RGB"))
-
-        rows.append(row("k-means at scale", "Pillow median cut", label, timeit(median_cut, repeats=repeats), ours_time,
-                        mse=f"{quantize_engine.mse(big, median_cut()):.3f}", note="not k-means: a different method"))
     return rows
 
 

@@ -1,25 +1,31 @@
-"""The engineering behind quantize.py: colour quantization of 12-megapixel photos in under a second.
+"""The engineering behind quantize.py: colour quantization of 12-megapixel photos in a fraction of a second.
 
 Nothing here is needed to understand the exercise (quantize.py has the
-course's version, a few lines long); this is what makes the same result fast
-on large photos, and it gives exactly the same images:
+course's version, a few lines long); this is what makes k-means fast and good
+on large photos.
 
 The course's k-means works on every pixel: a (k, pixels) distance matrix per
 step (over a gigabyte for a 12-megapixel photo) and a Python loop per
 cluster for the means. A photo holds far fewer distinct colours than pixels,
-so here k-means runs on the distinct colours, each weighted by how many
-pixels have it, which gives exactly the same clusters:
+and k-means on the distinct colours, each weighted by how many pixels have
+it, gives exactly the same clusters (:func:`kmeans`, checked against the
+course's from the same start). quantize.py goes further
+(:func:`kmeans_palette`):
 
 1. pack each RGB pixel into one integer r*65536 + g*256 + b, sort them and
    count the runs: the distinct colours and how many pixels have each
    (``np.unique(..., return_counts=True)``, written out to run on threads);
-2. pick the k starting centroids with weighted k-means++;
-3. each step, assign every distinct colour to its nearest centroid, with
-   distances computed as |x|^2 - 2 x.c + |c|^2 (one matrix product), then
-   move each centroid to the weighted mean of its colours (``np.bincount``
-   with weights, no loop over clusters);
-4. map every pixel to its new colour through one look-up table indexed by
-   the packed colour.
+2. sum the colours' pixels, r, g, b and squares per cube of 4 levels a side
+   (``np.bincount`` with weights): histograms of 16, 8 and 4 levels a side
+   follow from these sums without another look at the colours;
+3. Lloyd steps (each colour to its nearest centroid, with distances as one
+   matrix product, then each centroid to the weighted mean of its colours,
+   ``np.bincount`` again) on the coarsest histogram from 9 starts, then on
+   the finer ones for the better half of the starts each time;
+4. every distinct colour to its nearest centroid, a whole cube at a time
+   where no boundary between two centroids can cross the cube (:func:`assign`);
+5. every pixel to its palette entry through one look-up table indexed by the
+   packed colour.
 
 Blocks of rows run on threads (NumPy releases the GIL); each block writes its
 own slice of the output and sums are added in block order, so the result
