@@ -72,7 +72,8 @@ def test_assign_equals_the_full_distance_matrix(k):
     C = colors[g.choice(len(colors), k, replace=False)] + g.uniform(-0.5, 0.5, (k, 3))
     labels, moments = engine.assign(present, counts, C, engine.cubes(present),
                                     engine.moments(present, counts, engine.cubes(present), 1 << 18))
-    brute = np.argmin(((colors[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
+    brute = np.concatenate([np.argmin(((part[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
+                            for part in np.array_split(colors, 64)])  # in parts: the full matrix would be 400 MB
     np.testing.assert_array_equal(labels, brute)
     for j in range(k):  # the moments: pixels, sums and squared sums per centroid, written out
         mine = labels == j
