@@ -126,10 +126,10 @@ def test_lloyd_equals_plain_loops_and_each_set_runs_as_alone(seed):
 
 
 # Cases where the start that ranks best on the histograms ends worse on the exact colours than the first start
-# (found by a search over 6 images x 3 k x 12 seeds with the first start not carried to the end: up to 0.8% worse),
-# and two ordinary ones.
-@pytest.mark.parametrize("image,k,seed", [(103, 16, 2), (104, 64, 4), (101, 64, 2), (105, 64, 4), (100, 64, 9),
-                                          (100, 16, 0), (102, 16, 1)])
+# (found by a search over 8 images x 3 k x 12 seeds with the first start not carried to the end: 12 of 288,
+# up to 0.1% worse), and two ordinary ones.
+@pytest.mark.parametrize("image,k,seed", [(100, 16, 9), (101, 16, 8), (105, 4, 1), (105, 64, 2), (106, 64, 10),
+                                          (107, 4, 3), (102, 16, 1), (103, 64, 0)])
 def test_never_above_a_single_start_for_the_same_seed(image, k, seed):
     present, counts = distinct(photo_like(image))
     one = engine.kmeans_palette(present, counts, k, 20, rng(seed, "starts"), starts=1)
@@ -204,3 +204,18 @@ def test_the_thread_pool_works_after_a_fork():
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     pytest.fail("the forked child hung on the parent's thread pool")
+
+
+def test_swap_search_leaves_a_local_optimum_lloyd_cannot():
+    """Two centroids share one group, one sits between the two others: Lloyd stays; moving one centroid does not."""
+    g = np.random.default_rng(0)
+    X = np.concatenate([np.c_[g.normal(centre, 2, 300), np.zeros((300, 2))] for centre in (0, 100, 200)])
+    W = np.ones(len(X))
+    stuck = np.array([[-1.0, 0, 0], [1.0, 0, 0], [150.0, 0, 0]])
+    (lloyd_only,), (lloyd_error,), _ = engine.lloyd(X, W, [stuck], 50)
+    assert sorted(np.rint(lloyd_only[:, 0]).tolist())[2] == 150  # Lloyd alone keeps the middle centroid
+    C, error = engine.swap_search(X, W, stuck, 10, np.random.default_rng(1), 50)
+    np.testing.assert_allclose(sorted(C[:, 0]), [X[:300, 0].mean(), X[300:600, 0].mean(), X[600:, 0].mean()],
+                               atol=1e-9)
+    assert error < lloyd_error / 100
+    assert error == pytest.approx(((X[:, None] - C[None]) ** 2).sum(axis=2).min(axis=1).sum(), rel=1e-9)

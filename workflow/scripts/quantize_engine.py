@@ -363,16 +363,26 @@ def kmeans(X, weights, k, steps, rng, init=None):
 # all of them costs about 25 ms. The same steps on a histogram of the colours
 # (cubes of 16, 8 or 4 levels per channel, each weighted by its pixels and
 # placed at their mean colour) cost a fraction of that, so k-means first runs
-# there: from several starts on the coarsest histogram (a thousand cubes, where a
-# step costs well under a millisecond), then the best start, on finer histograms,
-# and only the last steps on the exact colours. Each start is a local optimum
-# of its own, and which one a single k-means++ start finds is a lottery (on one
-# photo, 337 to 349 of squared error per pixel across four seeds); keeping the
-# best of several is what makes the result good on every photo.
+# there: from many starts on the coarsest histogram (a thousand cubes, where a
+# step costs well under a millisecond), then the best of them on finer
+# histograms, and only the last assignment on the exact colours. Each start
+# ends in a local optimum of its own, and which one a single k-means++ start
+# finds is a lottery (on one photo, 337 to 349 of squared error per pixel
+# across four seeds); keeping the best of many is what makes the result good
+# on every photo.
 
-STARTS = 8  # k-means++ starts on the coarsest histogram; one more start splits the colours (see split_start)
+CENTROIDS = 512  # k-means++ starts: as many as make this many centroids in all (32 for k = 16, 2 for k = 256) ...
+MOST_STARTS = 32  # ... and at most this many; one more start splits the colours (see split_start)
+SWAPPED = 4  # the best this many starts (and the first) then try SWAPS moves of one centroid each (see swap_search)
+SWAPS = 20
+CARRIED = (8, 2)  # the better this many sets go on to each finer histogram (and the first start, always)
 LEVELS = (4, 5, 6)  # bits per channel of the histograms k-means runs on, coarsest first, before the exact colours
 TOLERANCE = 1e-4  # a level ends when a step lowers the squared error by less than this fraction
+
+
+def default_starts(k):
+    """k-means++ starts for k clusters: CENTROIDS // k, between 2 and MOST_STARTS."""
+    return min(MOST_STARTS, max(2, CENTROIDS // max(k, 1)))
 
 
 FINE = 6  # bits per channel of the finest cubes (4 levels a side): the histograms and assign() start from them
@@ -588,17 +598,51 @@ def assign(present, counts, C, cube, fine):
     return labels, settled + moments(present[unsure], counts[unsure], labels[unsure], len(C))
 
 
-def kmeans_palette(present, counts, k, steps, rng, starts=STARTS, levels=LEVELS):
-    """Weighted k-means of the distinct colours, from several starts, on histograms first: the palette and labels.
+def swap_search(X, W, C, attempts, rng, steps):
+    """Lloyd from C, then ``attempts`` tries to move one centroid elsewhere: each kept if it lowers the error.
 
-    1. On the coarsest histogram of ``levels`` with at least k cubes: ``starts``
-       k-means++ starts (drawn from ``rng`` one after the other) and one
-       :func:`split_start`, each run by :func:`lloyd`.
-    2. On each finer histogram, the better half of the sets so far (and
-       always the first k-means++ start, what a single start gives), each
-       starting from the centroids it ended the previous level with: 9 sets,
-       then 4 or 5, then 2 or 3. The coarsest histogram ranks the starts only
-       roughly; each level ranks the survivors better.
+    Each try draws a point as k-means++ draws its candidates (weight times
+    squared distance to its nearest centroid: where the error is), moves there
+    the centroid whose removal costs least (its points' extra distance to their
+    second-nearest centroid), and runs Lloyd from there; the move is kept if the
+    error is then lower. Lloyd alone cannot leave a local optimum where one
+    centroid sits between two groups of colours and another splits one group:
+    a move can. Returns the centroids and their error.
+    """
+    X, W = np.asarray(X, dtype=np.float64), np.asarray(W, dtype=np.float64)
+    Xa, x2 = augment(X), (X * X).sum(axis=1)
+    (C,), (error,), _ = lloyd(X, W, [C], steps)
+    if len(C) < 2:
+        return C, error
+    for _ in range(attempts):
+        D = np.maximum(Xa @ centroid_side(C) + x2[:, None], 0.0)
+        nearest_ = D.argmin(axis=1)
+        d1, d2 = np.partition(D, 1, axis=1)[:, :2].T
+        removal = np.bincount(nearest_, weights=W * (d2 - d1), minlength=len(C))
+        potential = np.cumsum(W * d1)
+        if potential[-1] <= 0:
+            break
+        moved = C.copy()
+        moved[int(np.argmin(removal))] = X[min(np.searchsorted(potential, rng.random() * potential[-1]), len(X) - 1)]
+        (moved,), (moved_error,), _ = lloyd(X, W, [moved], steps)
+        if moved_error < error:
+            C, error = moved, moved_error
+    return C, error
+
+
+def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS):
+    """Weighted k-means of the distinct colours, from many starts, on histograms first: the palette and labels.
+
+    1. On the coarsest histogram of ``levels`` with at least k cubes:
+       ``starts`` k-means++ starts (drawn from ``rng`` one after the other;
+       by default :func:`default_starts`) and one :func:`split_start`, each
+       run by :func:`lloyd`; then the SWAPPED best and the first start try
+       SWAPS moves of a centroid each (:func:`swap_search`), each start with
+       its own stream of ``rng`` (``rng.spawn``).
+    2. On each finer histogram, the CARRIED best sets so far (and always the
+       first k-means++ start, what a single start gives), each starting from
+       the centroids it ended the previous level with. The coarsest histogram
+       ranks the starts only roughly; each level ranks the survivors better.
     3. The best set and the first start: every distinct colour assigned to its
        nearest centroid (:func:`assign`), and of the two, the one of lower error.
 
@@ -617,6 +661,7 @@ def kmeans_palette(present, counts, k, steps, rng, starts=STARTS, levels=LEVELS)
         centroids)`` is the error this function minimised.
     """
     k = min(k, len(present))
+    starts = default_starts(k) if starts is None else starts
     cube = cubes(present)
     fine = moments(present, counts, cube, 1 << 3 * FINE)
     # a histogram is worth its level if it holds at least k cubes (k distinct centroids) and far fewer than the colours
@@ -633,8 +678,11 @@ def kmeans_palette(present, counts, k, steps, rng, starts=STARTS, levels=LEVELS)
     if not plan:
         best = int(np.argmin(errors))
         return sets[best], found[best], moments(present, counts, found[best], len(sets[best]))
-    for X, W in plan[1:]:
-        sets = [sets[i] for i in sorted({0, *np.argsort(errors, kind="stable")[:max(len(sets) // 2, 1)]})]
+    streams = rng.spawn(len(sets))  # the first is the same whatever the number of starts
+    for i in sorted({0, *np.argsort(errors, kind="stable")[:SWAPPED]}):
+        sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
+    for (X, W), carried in zip(plan[1:], CARRIED + CARRIED[-1:] * len(plan)):
+        sets = [sets[i] for i in sorted({0, *np.argsort(errors, kind="stable")[:carried]})]
         sets, errors, _ = lloyd(X, W, sets, steps)
     sets = [sets[i] for i in sorted({0, int(np.argmin(errors))})]
     assigned = [assign(present, counts, C, cube, fine) for C in sets]
@@ -642,7 +690,7 @@ def kmeans_palette(present, counts, k, steps, rng, starts=STARTS, levels=LEVELS)
     return (sets[best], *assigned[best])
 
 
-def quantize_kmeans(I, n, steps, rng, colours=None, starts=STARTS):
+def quantize_kmeans(I, n, steps, rng, colours=None, starts=None):
     """Quantize I to at most n colours with k-means on its distinct colours (see :func:`kmeans_palette`).
 
     ``colours`` is ``counted(I)`` if the caller has it already.
@@ -660,7 +708,7 @@ def quantize_kmeans(I, n, steps, rng, colours=None, starts=STARTS):
     return recolor(P, present, labels, palette), palette
 
 
-def kmeans_indexed(present, counts, n, steps, rng, starts=STARTS):
+def kmeans_indexed(present, counts, n, steps, rng, starts=None):
     """The rounded palette of :func:`kmeans_palette` (sorted, each colour once), each distinct colour's entry in it,
     and the mean squared error per channel of the quantized image."""
     centroids, labels, m = kmeans_palette(present, counts, n, steps, rng, starts)
