@@ -234,3 +234,32 @@ def test_indexed_png_reads_back_as_the_quantized_image(tmp_path, k):
     np.testing.assert_array_equal(iio.imread(tmp_path / "q.png"), Q)
     with Image.open(tmp_path / "q.png") as image:
         assert image.mode == "P"
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 300), (300, 1), (64, 65)])
+def test_our_png_writer_passes_pillows_checks(tmp_path, shape):
+    """Every chunk's CRC and the zlib stream checked by Pillow's verify(), then the pixels read back."""
+    from PIL import Image
+
+    g = np.random.default_rng(shape[1])
+    palette = g.integers(0, 256, (7, 3), dtype=np.uint8)
+    index = g.integers(0, 7, shape).astype(np.uint8)
+    images.write_indexed_png(tmp_path / "w.png", index, palette)
+    with Image.open(tmp_path / "w.png") as image:
+        image.verify()
+    with Image.open(tmp_path / "w.png") as image:
+        assert image.mode == "P" and image.size == (shape[1], shape[0])
+        np.testing.assert_array_equal(np.asarray(image), index)
+        np.testing.assert_array_equal(np.asarray(image.convert("RGB")), palette[index])
+    assert [kind for kind, _ in images.png_chunks(tmp_path / "w.png")] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+
+
+@pytest.mark.parametrize("index,palette,message", [
+    (np.array([[0, 3]], np.uint8), np.zeros((3, 3), np.uint8), "entry 3 is beyond the palette's 3 colours"),
+    (np.zeros((0, 4), np.uint8), np.zeros((3, 3), np.uint8), "non-empty 2-D"),
+    (np.zeros((2, 2), np.uint8), np.zeros((0, 3), np.uint8), "1 to 256 colours"),
+])
+def test_our_png_writer_refuses_what_is_not_an_indexed_image(tmp_path, index, palette, message):
+    with pytest.raises(ValueError, match=message):
+        images.write_indexed_png(tmp_path / "bad.png", index, palette)
+    assert not (tmp_path / "bad.png").exists()

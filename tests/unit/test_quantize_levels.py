@@ -49,8 +49,7 @@ def test_histogram_against_a_dictionary(bits):
     colors = np.unique(g.integers(0, 256, (5000, 3)), axis=0).astype(np.uint8)
     counts = g.integers(1, 50, len(colors))
     present = engine.pack(colors).ravel()
-    fine = engine.moments(present, counts, engine.cubes(present), 1 << 18)
-    X, W = engine.histogram(fine, bits)
+    X, W = engine.histogram(engine.ByCube(present, counts).fine, bits)
     side = 2 ** (8 - bits)
     groups = {}
     for c, n in zip(colors.tolist(), counts.tolist()):
@@ -70,8 +69,7 @@ def test_assign_equals_the_full_distance_matrix(k):
     colors = engine.unpack(present).astype(float)
     g = np.random.default_rng(k)  # centroids off the integer grid by random amounts: no two exactly as near
     C = colors[g.choice(len(colors), k, replace=False)] + g.uniform(-0.5, 0.5, (k, 3))
-    labels, moments = engine.assign(present, counts, C, engine.cubes(present),
-                                    engine.moments(present, counts, engine.cubes(present), 1 << 18))
+    labels, moments = engine.assign(present, counts, C)
     brute = np.concatenate([np.argmin(((part[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
                             for part in np.array_split(colors, 64)])  # in parts: the full matrix would be 400 MB
     np.testing.assert_array_equal(labels, brute)

@@ -374,10 +374,12 @@ def kmeans(X, weights, k, steps, rng, init=None):
 CENTROIDS = 512  # k-means++ starts: as many as make this many centroids in all (32 for k = 16, 2 for k = 256) ...
 MOST_STARTS = 32  # ... and at most this many; one more start splits the colours (see split_start)
 SWAPPED = 4  # the best this many starts (and the first) then try SWAPS moves of one centroid each (see swap_search)
-SWAPS = 20
+SWAPS = 10
 CARRIED = (8, 2)  # the better this many sets go on to each finer histogram (and the first start, always)
 LEVELS = (4, 5, 6)  # bits per channel of the histograms k-means runs on, coarsest first, before the exact colours
 TOLERANCE = 1e-4  # a level ends when a step lowers the squared error by less than this fraction
+EXACT_STEPS = 5  # at most this many Lloyd steps on the exact colours, at the end (see refine), ...
+EXACT_TOLERANCE = 1e-3  # ... fewer when one lowers the error by less than this fraction
 
 
 def default_starts(k):
@@ -547,7 +549,65 @@ def lloyd(X, W, starts, steps, tolerance=TOLERANCE, labels=False):
     return C, errors, (found if labels else None)
 
 
-def assign(present, counts, C, cube, fine):
+class ByCube:
+    """The distinct colours grouped in cubes of 4 levels a side (the finest histogram), built once per photo.
+
+    ``fine`` holds every cube's :func:`moments` (the histograms follow from
+    it); the occupied cubes' centres and each colour's cube serve
+    :meth:`step`, which assigns the colours a cube at a time.
+    """
+
+    def __init__(self, present, counts):
+        side, mask = 1 << (8 - FINE), (1 << FINE) - 1
+        self.colours = unpack(present).astype(np.float64)
+        self.weights = np.asarray(counts, dtype=np.float64)
+        self.norms = (self.colours ** 2).sum(axis=1)
+        cube = cubes(present)
+        self.fine = np.stack([np.bincount(cube, weights=w, minlength=1 << 3 * FINE)
+                              for w in (self.weights, *(self.weights * self.colours.T), self.weights * self.norms)])
+        self.occupied = np.flatnonzero(self.fine[0])
+        corners = np.stack([self.occupied >> (2 * FINE), (self.occupied >> FINE) & mask, self.occupied & mask], axis=1)
+        self.centres = corners * side + (side - 1) / 2  # a cube's colours run from its corner to corner + side - 1
+        self.reach = np.sqrt(3) * (side - 1) + 1e-6  # twice the half diagonal, with room for rounding
+        self.augmented, self.squares = augment(self.centres), (self.centres ** 2).sum(axis=1)[:, None]
+        self.occupied_moments = self.fine[:, self.occupied]
+        table = np.zeros(self.fine.shape[1], dtype=np.intp)
+        table[self.occupied] = np.arange(len(self.occupied))
+        self.position = table[cube]  # each colour's cube, as its row among the occupied ones
+
+    def step(self, C):
+        """Each colour's nearest centroid, a cube at a time where no boundary crosses it; the groups' moments.
+
+        Returns (first, sure, unsure, labels, moments): each cube's nearest
+        centroid and whether all its colours share it, the colours of the
+        other cubes and their nearest centroids, and the moments of the groups.
+        """
+        D = self.augmented @ centroid_side(C)
+        D += self.squares  # |z - c|^2
+        first = D.argmin(axis=1)
+        k = len(C)
+        if k > 1:  # sure: no other centroid within (d1 + 2r)^2 of the centre, d1 the nearest's distance
+            reach = (np.sqrt(np.maximum(D.min(axis=1), 0.0)) + self.reach) ** 2
+            sure = np.count_nonzero(D <= reach[:, None], axis=1) == 1
+        else:
+            sure = np.ones(len(first), dtype=bool)
+        unsure = np.flatnonzero(~sure[self.position])  # the colours of the cubes a boundary may cross
+        labels = nearest(self.colours[unsure], C)
+        settled = np.where(sure, first, k)  # a crossed cube's moments go to an extra group, dropped
+        moments_ = np.stack([np.bincount(settled, weights=row, minlength=k + 1)[:k] for row in self.occupied_moments])
+        w, x = self.weights[unsure], self.colours[unsure]
+        moments_ += np.stack([np.bincount(labels, weights=column, minlength=k)
+                              for column in (w, *(w * x.T), w * self.norms[unsure])])
+        return first, sure, unsure, labels, moments_
+
+    def labels(self, first, sure, unsure, labels):
+        """Every distinct colour's nearest centroid, in the colours' own order, from what :meth:`step` returned."""
+        out = first[self.position]
+        out[unsure] = labels
+        return out
+
+
+def assign(present, counts, C):
     """Each distinct colour's nearest centroid, and the :func:`moments` of the groups this makes.
 
     Parameters
@@ -558,8 +618,6 @@ def assign(present, counts, C, cube, fine):
         Pixels of each.
     C : ndarray of shape (k, 3)
         Centroids.
-    cube, fine : ndarrays
-        ``cubes(present)``, and the :func:`moments` of those cubes.
 
     Returns
     -------
@@ -578,24 +636,29 @@ def assign(present, counts, C, cube, fine):
     colours. Only the colours of the cubes a boundary crosses are computed one
     by one (on a photo with 16 centroids, about a fifth of them).
     """
-    C = np.asarray(C, dtype=np.float64)
-    side, mask = 1 << (8 - FINE), (1 << FINE) - 1
-    occupied = np.flatnonzero(fine[0])
-    centres = np.stack([occupied >> (2 * FINE), (occupied >> FINE) & mask, occupied & mask], axis=1) * side
-    centres = centres + (side - 1) / 2  # a cube's colours run from its corner to corner + side - 1
-    D = augment(centres) @ centroid_side(C) + (centres * centres).sum(axis=1)[:, None]  # |z - c|^2
-    first = D.argmin(axis=1)
-    sure = np.ones(len(occupied), dtype=bool)
-    if len(C) > 1:
-        d1, d2 = np.sqrt(np.partition(D, 1, axis=1)[:, :2]).T
-        sure = d2 - d1 > np.sqrt(3) * (side - 1) + 1e-6  # 2r, with room for rounding
-    table = np.full(fine.shape[1], -1, dtype=np.intp)  # each cube's centroid, -1 where a boundary may cross it
-    table[occupied[sure]] = first[sure]
-    labels = table[cube]
-    unsure = np.flatnonzero(labels < 0)
-    labels[unsure] = nearest(unpack(present[unsure]), C)
-    settled = np.stack([np.bincount(first[sure], weights=row[occupied[sure]], minlength=len(C)) for row in fine])
-    return labels, settled + moments(present[unsure], counts[unsure], labels[unsure], len(C))
+    return refine(ByCube(present, counts), C, 0)[2:]
+
+
+def refine(by_cube, C, steps, tolerance=TOLERANCE):
+    """Lloyd steps on the exact colours from centroids C, each step as :func:`assign` computes it.
+
+    At most ``steps`` steps; fewer when a step lowers the error by less than
+    ``tolerance`` (a fraction of it) or moves no centroid. Returns the
+    centroids, their error, each distinct colour's nearest centroid and the
+    groups' :func:`moments`.
+    """
+    C, error = np.array(C, dtype=np.float64), np.inf
+    for step in range(steps + 1):
+        found = by_cube.step(C)
+        previous, error = error, squared_error(found[-1], C)
+        mass, sums = found[-1][0], found[-1][1:4].T
+        moved = C.copy()
+        filled = mass > 0  # an empty cluster keeps its centroid
+        moved[filled] = sums[filled] / mass[filled, None]
+        if step == steps or previous - error <= tolerance * error or np.array_equal(moved, C):
+            break
+        C = moved
+    return C, error, by_cube.labels(*found[:4]), found[-1]
 
 
 def swap_search(X, W, C, attempts, rng, steps):
@@ -662,10 +725,9 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS):
     """
     k = min(k, len(present))
     starts = default_starts(k) if starts is None else starts
-    cube = cubes(present)
-    fine = moments(present, counts, cube, 1 << 3 * FINE)
+    by_cube = ByCube(present, counts)
     # a histogram is worth its level if it holds at least k cubes (k distinct centroids) and far fewer than the colours
-    plan = [histogram(fine, bits) for bits in levels]
+    plan = [histogram(by_cube.fine, bits) for bits in levels]
     plan = [(X, W) for X, W in plan if k <= len(X) <= len(present) // 4]
     if not plan:  # few colours: every start on the exact colours
         X, W = unpack(present).astype(np.float64), np.asarray(counts, dtype=np.float64)
@@ -684,10 +746,9 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS):
     for (X, W), carried in zip(plan[1:], CARRIED + CARRIED[-1:] * len(plan)):
         sets = [sets[i] for i in sorted({0, *np.argsort(errors, kind="stable")[:carried]})]
         sets, errors, _ = lloyd(X, W, sets, steps)
-    sets = [sets[i] for i in sorted({0, int(np.argmin(errors))})]
-    assigned = [assign(present, counts, C, cube, fine) for C in sets]
-    best = int(np.argmin([squared_error(m, C) for (_, m), C in zip(assigned, sets)]))
-    return (sets[best], *assigned[best])
+    refined = [refine(by_cube, sets[i], EXACT_STEPS, EXACT_TOLERANCE) for i in sorted({0, int(np.argmin(errors))})]
+    C, _, labels, m = min(refined, key=lambda r: r[1])
+    return C, labels, m
 
 
 def quantize_kmeans(I, n, steps, rng, colours=None, starts=None):
