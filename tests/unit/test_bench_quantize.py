@@ -32,11 +32,11 @@ def test_error_is_summed_over_the_three_channels():
 
 
 def test_library_rows_measure_what_they_name(photo, monkeypatch):
-    monkeypatch.setattr(bench, "METHODS", {"ours (histograms, 9 starts)": (bench.ours, "numpy"),
+    monkeypatch.setattr(bench, "METHODS", {"ours (histograms, 33 starts)": (bench.ours, "numpy"),
                                            "Pillow median cut": (bench.pillow_median_cut, "PIL"),
                                            "absent": (None, "no_such_module_here")})
     rows = bench.bench_libraries({"tiny": photo}, 8, 10, 2, 1)
-    assert [r["method"] for r in rows] == ["ours (histograms, 9 starts)", "Pillow median cut", "absent"]
+    assert [r["method"] for r in rows] == ["ours (histograms, 33 starts)", "Pillow median cut", "absent"]
     I = np.asarray(Image.open(photo).convert("RGB"))
     Q = bench.pillow_median_cut(I, 8, 10, 1)
     pixels, palette = I.reshape(-1, 3).astype(float), Q.reshape(-1, 3).astype(float)
@@ -75,8 +75,8 @@ def test_command_rows_and_their_ratio(photo, tmp_path):
 
 def test_summary_bolds_our_error_only_where_no_library_is_lower():
     rows = []
-    for photo, errors in (("A", {"ours (histograms, 9 starts)": 10.0, "Pillow median cut": 12.0}),
-                          ("B", {"ours (histograms, 9 starts)": 10.0, "Pillow median cut": 9.5})):
+    for photo, errors in (("A", {"ours (histograms, 33 starts)": 10.0, "Pillow median cut": 12.0}),
+                          ("B", {"ours (histograms, 33 starts)": 10.0, "Pillow median cut": 9.5})):
         for method in bench.METHODS:
             error = errors.get(method, "")
             rows.append({"photo": photo, "method": method, "distinct_colours": 500000, "median_s": 1.0 if error else "",

@@ -124,10 +124,10 @@ def test_lloyd_equals_plain_loops_and_each_set_runs_as_alone(seed):
 
 
 # Cases where the start that ranks best on the histograms ends worse on the exact colours than the first start
-# (found by a search over 8 images x 3 k x 12 seeds with the first start not carried to the end: 12 of 288,
-# up to 0.1% worse), and two ordinary ones.
-@pytest.mark.parametrize("image,k,seed", [(100, 16, 9), (101, 16, 8), (105, 4, 1), (105, 64, 2), (106, 64, 10),
-                                          (107, 4, 3), (102, 16, 1), (103, 64, 0)])
+# (found by a search over 8 images x 3 k x 10 seeds with the first start not carried to the end: 25 of 240,
+# up to 0.2% worse), and two ordinary ones.
+@pytest.mark.parametrize("image,k,seed", [(100, 16, 9), (101, 64, 9), (103, 16, 0), (103, 16, 7), (107, 64, 4),
+                                          (105, 4, 1), (102, 16, 1), (106, 4, 0)])
 def test_never_above_a_single_start_for_the_same_seed(image, k, seed):
     present, counts = distinct(photo_like(image))
     one = engine.kmeans_palette(present, counts, k, 20, rng(seed, "starts"), starts=1)

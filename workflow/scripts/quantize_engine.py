@@ -20,12 +20,14 @@ course's from the same start). quantize.py goes further
    follow from these sums without another look at the colours;
 3. Lloyd steps (each colour to its nearest centroid, with distances as one
    matrix product, then each centroid to the weighted mean of its colours,
-   ``np.bincount`` again) on the coarsest histogram from 9 starts, then on
-   the finer ones for the better half of the starts each time;
-4. every distinct colour to its nearest centroid, a whole cube at a time
-   where no boundary between two centroids can cross the cube (:func:`assign`);
+   ``np.bincount`` again) on the coarsest histogram from 33 starts, then on
+   the finer ones for the best of them, with moves of one centroid at a time
+   where Lloyd is stuck (:func:`swap_search`);
+4. the last Lloyd steps on the exact colours, each colour to its nearest
+   centroid a whole cube at a time where no boundary between two centroids
+   can cross the cube (:func:`refine`);
 5. every pixel to its palette entry through one look-up table indexed by the
-   packed colour.
+   packed colour, written as an indexed PNG (images.py).
 
 Blocks of rows run on threads (NumPy releases the GIL); each block writes its
 own slice of the output and sums are added in block order, so the result
@@ -365,7 +367,7 @@ def kmeans(X, weights, k, steps, rng, init=None):
 # placed at their mean colour) cost a fraction of that, so k-means first runs
 # there: from many starts on the coarsest histogram (a thousand cubes, where a
 # step costs well under a millisecond), then the best of them on finer
-# histograms, and only the last assignment on the exact colours. Each start
+# histograms, and only the last few steps on the exact colours. Each start
 # ends in a local optimum of its own, and which one a single k-means++ start
 # finds is a lottery (on one photo, 337 to 349 of squared error per pixel
 # across four seeds); keeping the best of many is what makes the result good
@@ -373,9 +375,11 @@ def kmeans(X, weights, k, steps, rng, init=None):
 
 CENTROIDS = 512  # k-means++ starts: as many as make this many centroids in all (32 for k = 16, 2 for k = 256) ...
 MOST_STARTS = 32  # ... and at most this many; one more start splits the colours (see split_start)
-SWAPPED = 4  # the best this many starts (and the first) then try SWAPS moves of one centroid each (see swap_search)
-SWAPS = 10
 CARRIED = (8, 2)  # the better this many sets go on to each finer histogram (and the first start, always)
+SWAP_LEVEL = 1  # on the second histogram (8 levels a side; the first ranks the starts poorly), ...
+SWAPPED = 4  # ... the best this many sets (and the first start) try SWAPS moves of one centroid each (swap_search)
+SWAPS = 10
+TRIAL_STEPS = 5  # Lloyd steps to judge a move by; a move kept gets the full steps
 LEVELS = (4, 5, 6)  # bits per channel of the histograms k-means runs on, coarsest first, before the exact colours
 TOLERANCE = 1e-4  # a level ends when a step lowers the squared error by less than this fraction
 EXACT_STEPS = 5  # at most this many Lloyd steps on the exact colours, at the end (see refine), ...
@@ -587,7 +591,7 @@ class ByCube:
         first = D.argmin(axis=1)
         k = len(C)
         if k > 1:  # sure: no other centroid within (d1 + 2r)^2 of the centre, d1 the nearest's distance
-            reach = (np.sqrt(np.maximum(D.min(axis=1), 0.0)) + self.reach) ** 2
+            reach = (np.sqrt(np.maximum(D[np.arange(len(first)), first], 0.0)) + self.reach) ** 2
             sure = np.count_nonzero(D <= reach[:, None], axis=1) == 1
         else:
             sure = np.ones(len(first), dtype=bool)
@@ -687,9 +691,9 @@ def swap_search(X, W, C, attempts, rng, steps):
             break
         moved = C.copy()
         moved[int(np.argmin(removal))] = X[min(np.searchsorted(potential, rng.random() * potential[-1]), len(X) - 1)]
-        (moved,), (moved_error,), _ = lloyd(X, W, [moved], steps)
+        (moved,), (moved_error,), _ = lloyd(X, W, [moved], TRIAL_STEPS, 1e-3)
         if moved_error < error:
-            C, error = moved, moved_error
+            (C,), (error,), _ = lloyd(X, W, [moved], steps)
     return C, error
 
 
@@ -699,15 +703,18 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS):
     1. On the coarsest histogram of ``levels`` with at least k cubes:
        ``starts`` k-means++ starts (drawn from ``rng`` one after the other;
        by default :func:`default_starts`) and one :func:`split_start`, each
-       run by :func:`lloyd`; then the SWAPPED best and the first start try
-       SWAPS moves of a centroid each (:func:`swap_search`), each start with
-       its own stream of ``rng`` (``rng.spawn``).
+       run by :func:`lloyd`.
     2. On each finer histogram, the CARRIED best sets so far (and always the
        first k-means++ start, what a single start gives), each starting from
-       the centroids it ended the previous level with. The coarsest histogram
-       ranks the starts only roughly; each level ranks the survivors better.
-    3. The best set and the first start: every distinct colour assigned to its
-       nearest centroid (:func:`assign`), and of the two, the one of lower error.
+       the centroids it ended the previous level with: 33 sets, then 9, then 3.
+       The coarsest histogram ranks the starts only roughly (the set that
+       ends best is often 10th or 15th there); each level ranks them better.
+       On the second histogram, the SWAPPED best and the first also try
+       SWAPS moves of one centroid each (:func:`swap_search`), each start
+       with its own stream of ``rng`` (``rng.spawn``).
+    3. The best set and the first start: at most EXACT_STEPS Lloyd steps on
+       the exact colours each (:func:`refine`), and of the two, the one of
+       lower error.
 
     So the error is never above that of ``starts=1`` for the same ``rng``
     (the first start runs exactly as it would alone). ``steps`` bounds the
@@ -741,11 +748,16 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS):
         best = int(np.argmin(errors))
         return sets[best], found[best], moments(present, counts, found[best], len(sets[best]))
     streams = rng.spawn(len(sets))  # the first is the same whatever the number of starts
-    for i in sorted({0, *np.argsort(errors, kind="stable")[:SWAPPED]}):
-        sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
-    for (X, W), carried in zip(plan[1:], CARRIED + CARRIED[-1:] * len(plan)):
-        sets = [sets[i] for i in sorted({0, *np.argsort(errors, kind="stable")[:carried]})]
+    for level, ((X, W), carried) in enumerate(zip(plan[1:], CARRIED + CARRIED[-1:] * len(plan)), 1):
+        kept = sorted({0, *np.argsort(errors, kind="stable")[:carried]})
+        sets, streams = [sets[i] for i in kept], [streams[i] for i in kept]
         sets, errors, _ = lloyd(X, W, sets, steps)
+        if level == min(SWAP_LEVEL, len(plan) - 1):
+            for i in sorted({0, *np.argsort(errors, kind="stable")[:SWAPPED]}):
+                sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
+    if len(plan) == 1:
+        for i in sorted({0, *np.argsort(errors, kind="stable")[:SWAPPED]}):
+            sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
     refined = [refine(by_cube, sets[i], EXACT_STEPS, EXACT_TOLERANCE) for i in sorted({0, int(np.argmin(errors))})]
     C, _, labels, m = min(refined, key=lambda r: r[1])
     return C, labels, m
