@@ -163,6 +163,9 @@ def test_kmeans_indexed_error_is_the_mse_of_the_image():
     palette, labels, error = engine.kmeans_indexed(present, counts, 16, 20, rng(0, "mse"))
     Q = palette[engine.lookup(P, present, labels)]
     assert error == pytest.approx(engine.mse(I, Q), rel=1e-12)
+    colors = engine.unpack(present).astype(int)  # each colour takes its nearest palette entry (exact integers)
+    distances = ((colors[:, None, :] - palette[None].astype(int)) ** 2).sum(axis=2)
+    np.testing.assert_array_equal(labels, distances.argmin(axis=1))
     assert len(np.unique(palette, axis=0)) == len(palette) <= 16
 
 

@@ -114,7 +114,7 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
                  peak_mb=f"{peak_memory_mb(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start)):.0f}"),
              row("k-means quantization", "ours, same start (weighted distinct colours)", label, fast, slow)]
 
-    # 2. at full size: ours as quantize.py runs it (histograms, 9 starts); the libraries: bench_quantize.py
+    # 2. at full size: ours as quantize.py runs it (histograms, 33 starts); the libraries: bench_quantize.py
     big = scaled(photo, *size)
     label = f"{size[0]}x{size[1]}, k={colors}, {steps} steps"
     ours_time = timeit(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)

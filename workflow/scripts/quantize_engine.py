@@ -383,7 +383,7 @@ TRIAL_STEPS = 5  # Lloyd steps to judge a move by; a move kept gets the full ste
 LEVELS = (4, 5, 6)  # bits per channel of the histograms k-means runs on, coarsest first, before the exact colours
 TOLERANCE = 1e-4  # a level ends when a step lowers the squared error by less than this fraction
 EXACT_STEPS = 5  # at most this many Lloyd steps on the exact colours, at the end (see refine), ...
-EXACT_TOLERANCE = 1e-3  # ... fewer when one lowers the error by less than this fraction
+EXACT_TOLERANCE = 3e-4  # ... fewer when one lowers the error by less than this fraction
 
 
 def default_starts(k):
@@ -697,7 +697,7 @@ def swap_search(X, W, C, attempts, rng, steps):
     return C, error
 
 
-def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS):
+def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS, by_cube=None):
     """Weighted k-means of the distinct colours, from many starts, on histograms first: the palette and labels.
 
     1. On the coarsest histogram of ``levels`` with at least k cubes:
@@ -729,10 +729,12 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS):
     moments : ndarray of shape (5, k')
         Per centroid, its colours' :func:`moments`: ``squared_error(moments,
         centroids)`` is the error this function minimised.
+
+    ``by_cube`` is ``ByCube(present, counts)`` if the caller has it already.
     """
     k = min(k, len(present))
     starts = default_starts(k) if starts is None else starts
-    by_cube = ByCube(present, counts)
+    by_cube = ByCube(present, counts) if by_cube is None else by_cube
     # a histogram is worth its level if it holds at least k cubes (k distinct centroids) and far fewer than the colours
     plan = [histogram(by_cube.fine, bits) for bits in levels]
     plan = [(X, W) for X, W in plan if k <= len(X) <= len(present) // 4]
@@ -771,7 +773,7 @@ def quantize_kmeans(I, n, steps, rng, colours=None, starts=None):
     Returns
     -------
     Q : ndarray like I, uint8
-        Every pixel replaced by its cluster's colour.
+        Every pixel replaced by the palette colour nearest to it.
     palette : ndarray of shape (n', 3), uint8, n' <= n
         The distinct colours of Q, sorted: centroids are rounded to 8 bits,
         and two that round to the same colour count once.
@@ -782,13 +784,19 @@ def quantize_kmeans(I, n, steps, rng, colours=None, starts=None):
 
 
 def kmeans_indexed(present, counts, n, steps, rng, starts=None):
-    """The rounded palette of :func:`kmeans_palette` (sorted, each colour once), each distinct colour's entry in it,
-    and the mean squared error per channel of the quantized image."""
-    centroids, labels, m = kmeans_palette(present, counts, n, steps, rng, starts)
-    rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
-    palette, index = np.unique(rounded, axis=0, return_inverse=True)
-    error = squared_error(m, rounded) / (3 * max(float(m[0].sum()), 1.0))
-    return palette, index.reshape(-1)[labels], error
+    """The k-means palette rounded to 8 bits (sorted, each colour once), each distinct colour's entry in it, and
+    the mean squared error per channel of the quantized image.
+
+    Each colour takes the palette entry nearest to it: rounding moves the
+    centroids by up to half a level per channel, which moves a few colours
+    across a boundary (on a 12-megapixel photo, 0.05 of squared error per
+    pixel less than keeping their cluster's entry).
+    """
+    by_cube = ByCube(present, counts)
+    centroids, _, _ = kmeans_palette(present, counts, n, steps, rng, starts, by_cube=by_cube)
+    palette = np.unique(np.clip(np.rint(centroids), 0, 255).astype(np.uint8), axis=0)
+    _, _, labels, m = refine(by_cube, palette, 0)
+    return palette, labels, squared_error(m, palette) / (3 * max(float(m[0].sum()), 1.0))
 
 
 def lookup(P, present, labels):
