@@ -303,3 +303,16 @@ def test_png_chunks_read_without_the_data(tmp_path):
     assert chunks[0][1][8:10] == b"\x08\x02"  # bit depth 8, colour type 2 (RGB), as the PNG specification lays out
     with Image.open(path) as image:
         assert not images.plain_png(path, image)  # the orientation must be applied: Pillow's path
+
+
+def test_without_imagecodecs_pillow_reads_the_png(tmp_path, monkeypatch):
+    """The course under another NumPy (compat.py) has no imagecodecs: the same pixels through Pillow."""
+    import importlib.util
+
+    A = np.random.default_rng(4).integers(0, 256, (9, 8, 3), dtype=np.uint8)
+    Image.fromarray(A).save(tmp_path / "p.png")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "imagecodecs" else real(name, *a))
+    monkeypatch.setattr(images, "decode_png", lambda *a: pytest.fail("imagecodecs used"))
+    I, notes = images.read_image(tmp_path / "p.png")
+    np.testing.assert_array_equal(I, A)

@@ -171,8 +171,16 @@ def png_chunks(path):
 
 
 def plain_png(path, image):
-    """True if ``image`` (opened by Pillow) is an 8-bit RGB PNG with nothing to apply: no transparency, no EXIF."""
+    """True if ``image`` (opened by Pillow) is an 8-bit RGB PNG with nothing to apply: no transparency, no EXIF.
+
+    False too where imagecodecs is not installed (the course under another
+    NumPy, compat.py, installs only NumPy, Pillow and PyYAML): Pillow reads it.
+    """
+    import importlib.util
+
     if image.format != "PNG" or image.mode != "RGB" or "transparency" in image.info:
+        return False
+    if importlib.util.find_spec("imagecodecs") is None:
         return False
     chunks = png_chunks(path)
     header = chunks[0][1] if chunks and chunks[0][0] == b"IHDR" else b""
