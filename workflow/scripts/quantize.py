@@ -6,10 +6,11 @@ every pixel by the nearest of them, save the result. ``quantize_naive`` below
 is that, in a few lines of NumPy; ``kmeans_course`` is the course's k-means.
 
 The pipeline quantizes with quantize_engine.py: the same naive method on
-12-megapixel photos in a fraction of a second, and k-means that beats the
-usual libraries' error in less time than Pillow's median cut (histograms of
-the colours, several starts, threads, a look-up table: engineering the
-course does not teach). It reads images with images.py.
+12-megapixel photos in a fraction of a second, and a k-means whose error was
+below five libraries' on 4 of the 5 photos measured, in about half the time
+of Pillow's median cut (histograms of the colours, many starts, threads, a
+look-up table: engineering the course does not teach; see the README). It
+reads images with images.py.
 
 Usage as a command-line tool (defaults from config.yaml)::
 

@@ -427,7 +427,7 @@ def histogram(fine, bits):
     Parameters
     ----------
     fine : ndarray of shape (5, 2**(3 * FINE))
-        :func:`moments` of the finest cubes (``moments(present, counts, cubes(present), 2**(3 * FINE))``).
+        :func:`moments` of the finest cubes (``ByCube(present, counts).fine``).
     bits : int
         At most FINE; 4 bits give at most 4096 cubes.
 
