@@ -95,3 +95,22 @@ def test_unseen_photos_are_scaled_and_one_is_noisy(tmp_path):
     clean, noisy = (np.asarray(Image.open(p)).astype(int) for p in paths.values())
     assert clean.shape == noisy.shape and abs(clean.shape[0] * clean.shape[1] - 0.5e6) < 2000
     assert 2.5 < np.std(noisy - clean) < 3.5  # the noise asked for (a little less where it is clipped)
+
+
+def test_run_command_stops_a_command_that_hangs():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="still running after 1 s, stopped"):
+        bench.run_command([sys.executable, "-c", "import time; time.sleep(60)"], timeout=1)
+    assert time.perf_counter() - start < 10
+
+
+@pytest.mark.skipif(not bench.installed("skimage"), reason="scikit-image (requirements-bench.txt) not installed")
+def test_unknown_photo_named_with_its_config_key(tmp_path):
+    from pipeline import InputError
+
+    with pytest.raises(InputError, match=r"benchmarks.quantize.unseen: 'kitten' is not one of scikit-image's photos; "
+                                         r"allowed: .*astronaut"):
+        bench.unseen_photos({"photos": ["kitten"], "noisy": "", "noise": 3, "megapixels": 0.1}, 1, tmp_path)
+    assert list(tmp_path.iterdir()) == []

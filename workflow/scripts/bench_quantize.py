@@ -35,7 +35,8 @@ import numpy as np
 
 import quantize_engine as engine
 from benchmarks import scaled
-from pipeline import log, rng
+from pipeline import InputError, log, rng
+from tools import timeit
 
 SCRIPT = Path(__file__).resolve().parent / "quantize.py"
 LIBRARY_COLUMNS = ["photo", "megapixels", "distinct_colours", "colours", "steps", "method", "repeats", "min_s",
@@ -53,13 +54,14 @@ def error_rgb(I, Q):
 
 
 def timed(run, repeats):
-    """Run ``run()`` ``repeats`` times; return (its last result, min, median, max seconds)."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return result, min(times), float(np.median(times)), max(times)
+    """Time ``run()`` with tools.timeit, one call per repeat; return (its last result, min, median, max seconds)."""
+    last = [None]
+
+    def call():
+        last[0] = run()
+
+    t = timeit(call, repeats=repeats, number=1)
+    return last[0], t["min"], t["median"], t["max"]
 
 
 # -- the methods: each takes (I, k, steps, seed) and returns the quantized RGB image ------------
@@ -152,6 +154,10 @@ def unseen_photos(config, seed, folder):
 
     data = Path(skimage.__file__).parent / "data"
     bundled = {p.stem: p for p in data.iterdir() if p.suffix in (".png", ".jpg")}
+    for name in config["photos"] + ([config["noisy"]] if config["noisy"] else []):
+        if name not in bundled:
+            raise InputError(f"config key benchmarks.quantize.unseen: {name!r} is not one of scikit-image's photos; "
+                             f"allowed: {', '.join(sorted(bundled))}")
     photos = {}
     for name in config["photos"] + ([config["noisy"]] if config["noisy"] else []):
         I, _ = read_image(bundled[name])
@@ -204,16 +210,29 @@ pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
 _, status, usage = os.wait4(pid, 0)
 print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 """
+COMMAND_TIMEOUT = 600  # seconds a whole command may take (a 12-megapixel photo takes about 1 s)
 
 
-def run_command(argv):
-    """Run a command in a fresh process; return (seconds, peak memory in MB) of that process alone."""
-    launched = subprocess.run([sys.executable, "-c", LAUNCHER, *map(str, argv)], capture_output=True, text=True)
-    if launched.returncode != 0 or not launched.stdout.strip():
-        raise RuntimeError(f"{' '.join(map(str, argv))}: the launcher failed: {launched.stderr.strip()[-300:]}")
-    seconds, peak_kb, code = launched.stdout.split()
+def run_command(argv, timeout=COMMAND_TIMEOUT):
+    """Run a command in a fresh process; return (seconds, peak memory in MB) of that process alone.
+
+    The launcher and the command run in a session of their own: past ``timeout`` seconds both are killed.
+    """
+    import signal
+
+    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, *map(str, argv)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = launcher.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(launcher.pid, signal.SIGKILL)
+        launcher.communicate()
+        raise RuntimeError(f"{' '.join(map(str, argv))}: still running after {timeout} s, stopped") from None
+    if launcher.returncode != 0 or not out.strip():
+        raise RuntimeError(f"{' '.join(map(str, argv))}: the launcher failed: {err.strip()[-300:]}")
+    seconds, peak_kb, code = out.split()
     if int(code) != 0:
-        last = launched.stderr.strip().splitlines()[-1:] or [""]
+        last = err.strip().splitlines()[-1:] or [""]
         raise RuntimeError(f"{' '.join(map(str, argv))} failed (exit code {code}): {last[0]}")
     return float(seconds), int(peak_kb) / 1024
 

@@ -408,10 +408,14 @@ def moments(present, counts, labels, k):
     place of each group's pixels without another pass over the pixels, and
     the groups' means are sums / pixels.
     """
-    weights = np.asarray(counts, dtype=np.float64)
-    r, g, b = (((present >> s) & 255).astype(np.float64) for s in (16, 8, 0))
+    colours = unpack(present).astype(np.float64)
+    return group_moments(labels, k, np.asarray(counts, dtype=np.float64), colours, (colours ** 2).sum(axis=1))
+
+
+def group_moments(labels, k, weights, colours, norms):
+    """:func:`moments` from float columns: the weights (m,), the colours (m, 3) and their |x|^2 (m,)."""
     return np.stack([np.bincount(labels, weights=w, minlength=k)
-                     for w in (weights, weights * r, weights * g, weights * b, weights * (r * r + g * g + b * b))])
+                     for w in (weights, *(weights * colours.T), weights * norms)])
 
 
 def squared_error(moments, colours):
@@ -567,8 +571,7 @@ class ByCube:
         self.weights = np.asarray(counts, dtype=np.float64)
         self.norms = (self.colours ** 2).sum(axis=1)
         cube = cubes(present)
-        self.fine = np.stack([np.bincount(cube, weights=w, minlength=1 << 3 * FINE)
-                              for w in (self.weights, *(self.weights * self.colours.T), self.weights * self.norms)])
+        self.fine = group_moments(cube, 1 << 3 * FINE, self.weights, self.colours, self.norms)
         self.occupied = np.flatnonzero(self.fine[0])
         corners = np.stack([self.occupied >> (2 * FINE), (self.occupied >> FINE) & mask, self.occupied & mask], axis=1)
         self.centres = corners * side + (side - 1) / 2  # a cube's colours run from its corner to corner + side - 1
@@ -582,9 +585,9 @@ class ByCube:
     def step(self, C):
         """Each colour's nearest centroid, a cube at a time where no boundary crosses it; the groups' moments.
 
-        Returns (first, sure, unsure, labels, moments): each cube's nearest
-        centroid and whether all its colours share it, the colours of the
-        other cubes and their nearest centroids, and the moments of the groups.
+        Returns (first, unsure, labels, moments): each cube's nearest centroid,
+        the colours of the cubes a boundary may cross and their nearest
+        centroids, and the moments of the groups.
         """
         D = self.augmented @ centroid_side(C)
         D += self.squares  # |z - c|^2
@@ -599,12 +602,10 @@ class ByCube:
         labels = nearest(self.colours[unsure], C)
         settled = np.where(sure, first, k)  # a crossed cube's moments go to an extra group, dropped
         moments_ = np.stack([np.bincount(settled, weights=row, minlength=k + 1)[:k] for row in self.occupied_moments])
-        w, x = self.weights[unsure], self.colours[unsure]
-        moments_ += np.stack([np.bincount(labels, weights=column, minlength=k)
-                              for column in (w, *(w * x.T), w * self.norms[unsure])])
-        return first, sure, unsure, labels, moments_
+        moments_ += group_moments(labels, k, self.weights[unsure], self.colours[unsure], self.norms[unsure])
+        return first, unsure, labels, moments_
 
-    def labels(self, first, sure, unsure, labels):
+    def labels(self, first, unsure, labels):
         """Every distinct colour's nearest centroid, in the colours' own order, from what :meth:`step` returned."""
         out = first[self.position]
         out[unsure] = labels
@@ -662,7 +663,7 @@ def refine(by_cube, C, steps, tolerance=TOLERANCE):
         if step == steps or previous - error <= tolerance * error or np.array_equal(moved, C):
             break
         C = moved
-    return C, error, by_cube.labels(*found[:4]), found[-1]
+    return C, error, by_cube.labels(*found[:3]), found[-1]
 
 
 def swap_search(X, W, C, attempts, rng, steps):
