@@ -79,6 +79,45 @@ def test_assign_equals_the_full_distance_matrix(k):
         np.testing.assert_allclose(moments[:, j], [w.sum(), *(w @ x), w @ (x * x).sum(axis=1)], rtol=1e-12)
 
 
+def test_a_cube_on_one_side_of_the_bisector_is_settled_whole():
+    """Hand-worked: centroids at b = 0 and b = 200 (r = g = 100), bisector b = 100. The cube r, g in 0..3,
+    b in 96..99 lies wholly on the first's side (2.5 from the plane at its centre, its half side 1.5), though
+    its centre is only 2.92 nearer the first (170.03 against 172.95, less than the cube's diagonal 5.2).
+    The cube b in 100..103 touches the plane (b = 100 is as near to both): its 64 colours are looked at one
+    by one. Colours b in 98..101 fall in both cubes: the 32 of the second are looked at."""
+    C = np.array([[100.0, 100, 0], [100, 100, 200]])
+
+    def cube(b0):
+        grid = np.stack(np.meshgrid(np.arange(4), np.arange(4), np.arange(b0, b0 + 4), indexing="ij"), -1)
+        return engine.pack(grid.reshape(-1, 3).astype(np.uint8)).ravel()
+
+    for b0, looked_at in ((96, 0), (100, 64), (98, 32)):
+        present = np.sort(cube(b0))
+        by_cube = engine.ByCube(present, np.ones(len(present)))
+        first, unsure, labels, moments = by_cube.step(C)
+        assert len(unsure) == looked_at
+        brute = np.argmin(((engine.unpack(present).astype(float)[:, None] - C[None]) ** 2).sum(axis=2), axis=1)
+        np.testing.assert_array_equal(by_cube.labels(first, unsure, labels), brute)
+        assert moments[0].tolist() == np.bincount(brute, minlength=2).tolist()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_refine_never_raises_the_error_and_ends_on_the_nearest_labels(seed):
+    """Over-relaxed steps are kept only where they lower the error; whether they get further than plain
+    Lloyd in as many steps is measured (README), not promised: on these images it does in most cases only."""
+    present, counts = distinct(photo_like(seed))
+    colors = engine.unpack(present).astype(float)
+    C = colors[np.random.default_rng(seed).choice(len(colors), 16, replace=False)]
+    by_cube = engine.ByCube(present, counts)
+    errors = [engine.refine(by_cube, C, steps, tolerance=0)[1] for steps in range(5)]
+    assert all(later <= earlier for earlier, later in zip(errors, errors[1:]))
+    got, error, labels, _ = engine.refine(by_cube, C, 4, tolerance=0)
+    brute = np.concatenate([np.argmin(((part[:, None, :] - got[None]) ** 2).sum(axis=2), axis=1)
+                            for part in np.array_split(colors, 16)])
+    np.testing.assert_array_equal(labels, brute)
+    assert error == pytest.approx(counts @ ((colors - got[brute]) ** 2).sum(axis=1), rel=1e-9)
+
+
 def test_squared_error_against_a_direct_sum():
     g = np.random.default_rng(3)
     colors = g.integers(0, 256, (400, 3)).astype(np.uint8)
@@ -124,10 +163,10 @@ def test_lloyd_equals_plain_loops_and_each_set_runs_as_alone(seed):
 
 
 # Cases where the start that ranks best on the histograms ends worse on the exact colours than the first start
-# (found by a search over 8 images x 3 k x 10 seeds with the first start not carried to the end: 25 of 240,
-# up to 0.2% worse), and two ordinary ones.
-@pytest.mark.parametrize("image,k,seed", [(100, 16, 9), (101, 64, 9), (103, 16, 0), (103, 16, 7), (107, 64, 4),
-                                          (105, 4, 1), (102, 16, 1), (106, 4, 0)])
+# (found by a search over 8 images x 3 k x 10 seeds with the first start not carried to the end: 16 of 240,
+# up to 0.23% worse; searched again whenever the search changes), and two ordinary ones.
+@pytest.mark.parametrize("image,k,seed", [(102, 64, 6), (104, 64, 4), (104, 64, 9), (102, 16, 8), (102, 16, 9),
+                                          (105, 4, 1), (100, 16, 9), (106, 4, 0)])
 def test_never_above_a_single_start_for_the_same_seed(image, k, seed):
     present, counts = distinct(photo_like(image))
     one = engine.kmeans_palette(present, counts, k, 20, rng(seed, "starts"), starts=1)

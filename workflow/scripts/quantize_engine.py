@@ -379,11 +379,12 @@ CARRIED = (8, 2)  # the better this many sets go on to each finer histogram (and
 SWAP_LEVEL = 1  # on the second histogram (8 levels a side; the first ranks the starts poorly), ...
 SWAPPED = 4  # ... the best this many sets (and the first start) try SWAPS moves of one centroid each (swap_search)
 SWAPS = 10
-TRIAL_STEPS = 5  # Lloyd steps to judge a move by; a move kept gets the full steps
+TRIAL_STEPS = 3  # Lloyd steps to judge a move by; a move kept gets the full steps
 LEVELS = (4, 5, 6)  # bits per channel of the histograms k-means runs on, coarsest first, before the exact colours
 TOLERANCE = 1e-4  # a level ends when a step lowers the squared error by less than this fraction
 EXACT_STEPS = 5  # at most this many Lloyd steps on the exact colours, at the end (see refine), ...
-EXACT_TOLERANCE = 3e-4  # ... fewer when one lowers the error by less than this fraction
+EXACT_TOLERANCE = 1e-4  # ... fewer when one lowers the error by less than this fraction
+RELAXATION = 1.8  # each of those steps first tries moving the centroids this many times the way to their means
 
 
 def default_starts(k):
@@ -528,14 +529,25 @@ def lloyd(X, W, starts, steps, tolerance=TOLERANCE, labels=False):
         sides = {s: centroid_side(C[s]) for s in active}
         partial = {s: np.empty((blocks, len(columns), len(C[s]))) for s in active}
         nearest_ = {s: np.empty(len(X), dtype=np.intp) for s in active} if labels else {}
+        by_k = {}  # the sets of each size go through one product and one bincount per column together
+        for s in active:
+            by_k.setdefault(len(C[s]), []).append(s)
 
         def work(start, stop):
-            for s in active:
-                near = (Xa[start:stop] @ sides[s]).argmin(axis=1)
-                if labels:
-                    nearest_[s][start:stop] = near
-                for j, column in enumerate(columns):
-                    partial[s][start // rows, j] = np.bincount(near, weights=column[start:stop], minlength=len(C[s]))
+            for k, group in by_k.items():
+                batch = max(1, BLOCK_BYTES // (8 * k * (stop - start)))  # sets per product, its size bounded
+                for first in range(0, len(group), batch):
+                    part = group[first:first + batch]
+                    near = np.matmul(Xa[start:stop], np.stack([sides[s] for s in part])).argmin(axis=2)
+                    if labels:
+                        for s, row in zip(part, near):
+                            nearest_[s][start:stop] = row
+                    # set i's labels offset by i k: its bins are its own, summed in the order it would be alone
+                    flat = (near + k * np.arange(len(part))[:, None]).ravel()
+                    for j, column in enumerate(columns):
+                        sums = np.bincount(flat, weights=np.tile(column[start:stop], len(part)), minlength=len(part) * k)
+                        for s, row in zip(part, sums.reshape(len(part), k)):
+                            partial[s][start // rows, j] = row
 
         in_blocks(len(X), rows, work)
         for s in list(active):
@@ -567,15 +579,15 @@ class ByCube:
 
     def __init__(self, present, counts):
         side, mask = 1 << (8 - FINE), (1 << FINE) - 1
-        self.colours = unpack(present).astype(np.float64)
-        self.weights = np.asarray(counts, dtype=np.float64)
-        self.norms = (self.colours ** 2).sum(axis=1)
+        self.present, self.weights = present, np.asarray(counts, dtype=np.float64)
+        colours = unpack(present).astype(np.float64)
         cube = cubes(present)
-        self.fine = group_moments(cube, 1 << 3 * FINE, self.weights, self.colours, self.norms)
+        self.fine = group_moments(cube, 1 << 3 * FINE, self.weights, colours, (colours ** 2).sum(axis=1))
+        del colours  # a step gathers the few colours it needs from the packed ones (4 bytes each, not 24)
         self.occupied = np.flatnonzero(self.fine[0])
         corners = np.stack([self.occupied >> (2 * FINE), (self.occupied >> FINE) & mask, self.occupied & mask], axis=1)
         self.centres = corners * side + (side - 1) / 2  # a cube's colours run from its corner to corner + side - 1
-        self.reach = np.sqrt(3) * (side - 1) + 1e-6  # twice the half diagonal, with room for rounding
+        self.half = (side - 1) / 2  # a cube's colours are at most this far from its centre along each channel
         self.augmented, self.squares = augment(self.centres), (self.centres ** 2).sum(axis=1)[:, None]
         self.occupied_moments = self.fine[:, self.occupied]
         table = np.zeros(self.fine.shape[1], dtype=np.intp)
@@ -592,17 +604,19 @@ class ByCube:
         D = self.augmented @ centroid_side(C)
         D += self.squares  # |z - c|^2
         first = D.argmin(axis=1)
-        k = len(C)
-        if k > 1:  # sure: no other centroid within (d1 + 2r)^2 of the centre, d1 the nearest's distance
-            reach = (np.sqrt(np.maximum(D[np.arange(len(first)), first], 0.0)) + self.reach) ** 2
-            sure = np.count_nonzero(D <= reach[:, None], axis=1) == 1
-        else:
-            sure = np.ones(len(first), dtype=bool)
+        # sure: the whole cube on the first's side of its bisector with every other centroid j, that is
+        # |z - c_j|^2 - |z - c_first|^2 > 2 h |c_j - c_first|_1 (h the half side; the diagonal is never above 0)
+        apart = np.abs(C[:, None, :] - C[None, :, :]).sum(axis=2) * (2 * self.half) + 1e-6
+        np.fill_diagonal(apart, -1.0)
+        D -= D[np.arange(len(first)), first][:, None]
+        sure = (D > apart[first]).all(axis=1)
         unsure = np.flatnonzero(~sure[self.position])  # the colours of the cubes a boundary may cross
-        labels = nearest(self.colours[unsure], C)
+        colours = unpack(self.present[unsure]).astype(np.float64)
+        labels = nearest(colours, C)
+        k = len(C)
         settled = np.where(sure, first, k)  # a crossed cube's moments go to an extra group, dropped
         moments_ = np.stack([np.bincount(settled, weights=row, minlength=k + 1)[:k] for row in self.occupied_moments])
-        moments_ += group_moments(labels, k, self.weights[unsure], self.colours[unsure], self.norms[unsure])
+        moments_ += group_moments(labels, k, self.weights[unsure], colours, np.einsum("ij,ij->i", colours, colours))
         return first, unsure, labels, moments_
 
     def labels(self, first, unsure, labels):
@@ -633,36 +647,51 @@ def assign(present, counts, C):
     Notes
     -----
     Most colours are far from any boundary between two centroids, and so is
-    the whole cube of 4 levels a side they are in. If the cube's centre z is
-    d1 from its nearest centroid and d2 from the next, every colour x in it
-    (|x - z| <= r, r the cube's half diagonal) is at most d1 + r from the
-    first and at least d2 - r from any other: when d2 - d1 > 2r the whole cube
-    takes the first, and adds its moments to that group, without a look at its
-    colours. Only the colours of the cubes a boundary crosses are computed one
-    by one (on a photo with 16 centroids, about a fifth of them).
+    the whole cube of 4 levels a side they are in. Every colour of a cube is
+    within h = 1.5 levels of its centre z along each channel, so it is nearer
+    the centroid c nearest to z than to another c' wherever the whole cube lies
+    on c's side of their bisecting plane: when |z - c'|^2 - |z - c|^2 >
+    2 h |c' - c|_1 (the plane's distance from z, times 2 |c' - c|, against the
+    cube's half extent across it). Such a cube takes c, and adds its moments to
+    that group, without a look at its colours. Only the colours of the other
+    cubes are computed one by one (on a photo with 16 centroids, about an
+    eighth of them).
     """
     return refine(ByCube(present, counts), C, 0)[2:]
 
 
 def refine(by_cube, C, steps, tolerance=TOLERANCE):
-    """Lloyd steps on the exact colours from centroids C, each step as :func:`assign` computes it.
+    """Over-relaxed Lloyd steps on the exact colours from centroids C, each step as :func:`assign` computes it.
 
-    At most ``steps`` steps; fewer when a step lowers the error by less than
-    ``tolerance`` (a fraction of it) or moves no centroid. Returns the
+    Near an optimum a Lloyd step moves each centroid only part of the way the
+    next steps will take it; a step here moves it RELAXATION times as far
+    (past its cluster's mean) and keeps that move if the error is lower, else
+    takes the plain step to the mean (which never raises the error). At most
+    ``steps`` steps; fewer when one lowers the error by less than
+    ``tolerance`` (a fraction of it) or none lowers it. Returns the
     centroids, their error, each distinct colour's nearest centroid and the
     groups' :func:`moments`.
     """
-    C, error = np.array(C, dtype=np.float64), np.inf
-    for step in range(steps + 1):
-        found = by_cube.step(C)
-        previous, error = error, squared_error(found[-1], C)
+    C = np.array(C, dtype=np.float64)
+    found = by_cube.step(C)
+    error = squared_error(found[-1], C)
+    for _ in range(steps):
         mass, sums = found[-1][0], found[-1][1:4].T
-        moved = C.copy()
+        mean = C.copy()
         filled = mass > 0  # an empty cluster keeps its centroid
-        moved[filled] = sums[filled] / mass[filled, None]
-        if step == steps or previous - error <= tolerance * error or np.array_equal(moved, C):
+        mean[filled] = sums[filled] / mass[filled, None]
+        if np.array_equal(mean, C):
             break
-        C = moved
+        for moved in (C + RELAXATION * (mean - C), mean):
+            trial = by_cube.step(moved)
+            trial_error = squared_error(trial[-1], moved)
+            if trial_error < error:
+                break
+        else:
+            break  # not even the plain step lowers the error: an optimum
+        gain, C, found, error = error - trial_error, moved, trial, trial_error
+        if gain <= tolerance * error:
+            break
     return C, error, by_cube.labels(*found[:3]), found[-1]
 
 
@@ -713,9 +742,9 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS, b
        On the second histogram, the SWAPPED best and the first also try
        SWAPS moves of one centroid each (:func:`swap_search`), each start
        with its own stream of ``rng`` (``rng.spawn``).
-    3. The best set and the first start: at most EXACT_STEPS Lloyd steps on
-       the exact colours each (:func:`refine`), and of the two, the one of
-       lower error.
+    3. The best set and the first start: at most EXACT_STEPS over-relaxed
+       Lloyd steps on the exact colours each (:func:`refine`), and of the
+       two, the one of lower error.
 
     So the error is never above that of ``starts=1`` for the same ``rng``
     (the first start runs exactly as it would alone). ``steps`` bounds the
