@@ -28,9 +28,39 @@ def test_count_colors_against_a_counter(monkeypatch, workers):
 
     monkeypatch.setattr(quantize_engine, "WORKERS", workers)
     P = np.random.default_rng(workers).integers(0, 50, size=(23, 7)).astype(np.uint32)
-    present, counts = quantize_engine.count_colors(P)
     expected = sorted(Counter(P.ravel().tolist()).items())
+    present, counts = quantize_engine.count_colors(P)
     assert list(zip(present.tolist(), counts.tolist())) == expected
+    present, counts = quantize_engine.count_colors(P, in_place=True)  # P sorted where it is, part by part
+    assert list(zip(present.tolist(), counts.tolist())) == expected
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_lookup_packs_the_image_itself(monkeypatch, workers):
+    """Each pixel's label, from a dictionary of its (r, g, b), in blocks smaller than the image."""
+    monkeypatch.setattr(quantize_engine, "WORKERS", workers)
+    monkeypatch.setattr(quantize_engine, "PIXELS", 97)
+    I = np.random.default_rng(workers).integers(0, 4, size=(31, 17, 3)).astype(np.uint8) * 85
+    present, counts = quantize_engine.colour_counts(I)
+    labels = np.random.default_rng(0).integers(0, 256, len(present))
+    label_of = {tuple(int(v) for v in quantize_engine.unpack(c)): int(l) for c, l in zip(present, labels)}
+    expected = [[label_of[tuple(int(v) for v in I[y, x])] for x in range(17)] for y in range(31)]
+    np.testing.assert_array_equal(quantize_engine.lookup(I, present, labels), expected)
+    assert counts.sum() == 31 * 17 and len(present) == len(np.unique(I.reshape(-1, 3), axis=0))
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (1, 2, 3), (7, 5, 3), (64, 33, 3)])
+def test_colour_counts_equal_counted_whatever_the_size(monkeypatch, shape):
+    """The pixels read 4 bytes at a time (the last one alone: no byte after it) count as pack counts them."""
+    monkeypatch.setattr(quantize_engine, "PIXELS", 10)  # blocks end inside the image and at its last pixel
+    I = np.random.default_rng(shape[1]).integers(0, 256, size=shape, dtype=np.uint8)
+    _, present, counts = quantize_engine.counted(I)
+    got_present, got_counts = quantize_engine.colour_counts(I)
+    np.testing.assert_array_equal(got_present, present)
+    np.testing.assert_array_equal(got_counts, counts)
+    flat = I.reshape(-1)
+    r, g, b = (I.reshape(-1, 3).astype(np.uint32).T)
+    np.testing.assert_array_equal(quantize_engine.keys(flat, 0, len(r)), r | g << 8 | b << 16)
 
 
 def test_results_do_not_depend_on_threads_or_blocks(monkeypatch):

@@ -198,9 +198,9 @@ def test_labels_are_the_nearest_centroid_and_the_error_is_the_pixels():
 
 def test_kmeans_indexed_error_is_the_mse_of_the_image():
     I = photo_like(4)
-    P, present, counts = engine.counted(I)
+    present, counts = engine.colour_counts(I)  # the command's path: the packed image is sorted in place
     palette, labels, error = engine.kmeans_indexed(present, counts, 16, 20, rng(0, "mse"))
-    Q = palette[engine.lookup(P, present, labels)]
+    Q = palette[engine.lookup(I, present, labels)]
     assert error == pytest.approx(engine.mse(I, Q), rel=1e-12)
     colors = engine.unpack(present).astype(int)  # each colour takes its nearest palette entry (exact integers)
     distances = ((colors[:, None, :] - palette[None].astype(int)) ** 2).sum(axis=2)

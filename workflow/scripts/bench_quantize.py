@@ -68,9 +68,9 @@ def timed(run, repeats):
 
 
 def ours(I, k, steps, seed):
-    P, present, counts = engine.counted(I)
+    present, counts = engine.colour_counts(I)
     palette, labels, _ = engine.kmeans_indexed(present, counts, k, steps, np.random.default_rng(seed))
-    return palette[engine.lookup(P, present, labels)]
+    return palette[engine.lookup(I, present, labels)]
 
 
 def scikit_learn(I, k, steps, seed):

@@ -176,16 +176,17 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
     """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy, and drawn as a PNG)."""
     from images import read_image, write_indexed_png
     from pipeline import log, save_npy
-    from quantize_engine import counted, indexed, kmeans_indexed, lookup, mse
+    from quantize_engine import colour_counts, counted, indexed, kmeans_indexed, lookup, mse
 
     I, notes = read_image(source)
     for note in notes:
         log.info("note: %s: %s", source, note)
-    P, present, counts = colours = counted(I)
     if method == "kmeans":  # straight to each pixel's palette entry, without the RGB image in between
+        present, counts = colour_counts(I)
         palette, labels, error = kmeans_indexed(present, counts, n, steps, rng)
-        index = lookup(P, present, labels)
+        index = lookup(I, present, labels)
     else:
+        _, present, counts = colours = counted(I)
         Q, palette = quantize(I, n, method, steps, rng, colours)
         index, error = indexed(Q, palette), mse(I, Q)
     if len(present) < n:

@@ -112,7 +112,7 @@ def runs(S):
     return S[starts], np.diff(np.append(starts, len(S)))
 
 
-def count_colors(P):
+def count_colors(P, in_place=False):
     """Return the distinct packed colours of P (sorted) and how many pixels have each.
 
     Notes
@@ -124,13 +124,19 @@ def count_colors(P):
     thread, and the parts' (far shorter) lists merged the same way.
     ``np.bincount(P, minlength=2**24)`` gives the same counts, but its
     128 MB table costs more than the sort on a fresh process (page faults).
+    With ``in_place=True`` the parts are sorted where they are, in P (which
+    is then of no other use), instead of in a copy: 4 bytes per pixel less.
     """
     flat = np.asarray(P).reshape(-1)
     block = max(-(-len(flat) // WORKERS), 1)
     parts = [None] * -(-len(flat) // block)
 
     def work(start, stop):
-        parts[start // block] = runs(np.sort(flat[start:stop]))
+        if in_place:
+            flat[start:stop].sort()
+            parts[start // block] = runs(flat[start:stop])
+        else:
+            parts[start // block] = runs(np.sort(flat[start:stop]))
 
     in_blocks(len(flat), block, work)
     if len(parts) == 1:
@@ -829,21 +835,72 @@ def kmeans_indexed(present, counts, n, steps, rng, starts=None):
     return palette, labels, squared_error(m, palette) / (3 * max(float(m[0].sum()), 1.0))
 
 
-def lookup(P, present, labels):
-    """Return the (H, W) uint8 image of each pixel's label: the label of its packed colour in ``present``.
+def keys(flat, start, stop):
+    """Pixels start..stop-1 of an RGB image (its bytes, ``flat``) as integers r | g << 8 | b << 16 (uint32).
 
-    Labels must be below 256 (palette entries). One look-up table of the 2**24
-    packed colours (16 MB), one gather per pixel.
+    One unaligned 4-byte read per pixel, little-endian, its fourth byte (the
+    next pixel's red) masked off: five times faster than :func:`pack`'s
+    shifts, and in the reverse order of channels (see :func:`swap_red_blue`).
+    The last pixel of the image, with no byte after it, is read on its own.
+    """
+    pixels = len(flat) // 3
+    read = min(stop, pixels - 1) - start
+    out = np.empty(stop - start, dtype=np.uint32)
+    if read > 0:
+        out[:read] = np.ndarray((read,), dtype="<u4", buffer=flat, offset=3 * start, strides=(3,))
+    if stop == pixels:
+        r, g, b = (int(v) for v in flat[-3:])
+        out[-1] = r | g << 8 | b << 16
+    out &= 0xFFFFFF
+    return out
+
+
+def swap_red_blue(K):
+    """r | g << 8 | b << 16 to r << 16 | g << 8 | b (:func:`pack`'s order), and back."""
+    return ((K & 0xFF) << 16) | (K & 0xFF00) | (K >> 16)
+
+
+def colour_counts(I):
+    """The distinct packed colours of the RGB image I (sorted) and their pixels, as :func:`counted` gives them.
+
+    What the quantize command needs, with :func:`lookup`: the pixels are read
+    as :func:`keys` (4 bytes each) and sorted where they are
+    (``count_colors(..., in_place=True)``), and no packed image is kept; the
+    distinct colours are then put in :func:`pack`'s order and sorted (one
+    64-bit sort of colour and count together).
+    """
+    flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
+    K = np.empty(len(flat) // 3, dtype=np.uint32)
+
+    def work(start, stop):
+        K[start:stop] = keys(flat, start, stop)
+
+    in_blocks(len(K), PIXELS, work)
+    present, counts = count_colors(K, in_place=True)
+    del K
+    both = (swap_red_blue(present).astype(np.uint64) << np.uint64(32)) | counts.astype(np.uint64)
+    both.sort()
+    return (both >> np.uint64(32)).astype(np.uint32), (both & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def lookup(I, present, labels):
+    """Return the (H, W) uint8 image of each pixel's label: the label of its colour in ``present``.
+
+    ``I`` is the RGB image (H, W, 3), read a block at a time as :func:`keys`,
+    so that no packed copy of it (4 bytes per pixel) is kept from the
+    counting to here. Labels must be below 256 (palette entries). One look-up
+    table of the 2**24 colours (16 MB), one gather per pixel.
     """
     table = np.zeros(1 << 24, dtype=np.uint8)
-    table[present] = labels
-    flat, index = P.reshape(-1), np.empty(P.shape, dtype=np.uint8)
+    table[swap_red_blue(np.asarray(present, dtype=np.uint32))] = labels
+    flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
+    index = np.empty(np.shape(I)[:-1], dtype=np.uint8)
     out = index.reshape(-1)
 
     def work(start, stop):
-        np.take(table, flat[start:stop], out=out[start:stop])
+        np.take(table, keys(flat, start, stop), out=out[start:stop])
 
-    in_blocks(len(flat), PIXELS, work)
+    in_blocks(len(out), PIXELS, work)
     return index
 
 
