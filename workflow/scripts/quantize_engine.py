@@ -586,10 +586,18 @@ class ByCube:
     def __init__(self, present, counts):
         side, mask = 1 << (8 - FINE), (1 << FINE) - 1
         self.present, self.weights = present, np.asarray(counts, dtype=np.float64)
-        colours = unpack(present).astype(np.float64)
         cube = cubes(present)
-        self.fine = group_moments(cube, 1 << 3 * FINE, self.weights, colours, (colours ** 2).sum(axis=1))
-        del colours  # a step gathers the few colours it needs from the packed ones (4 bytes each, not 24)
+        # the moments a channel at a time (float64 columns of m, not (m, 3) matrices: a third of the memory);
+        # a step gathers the few colours it needs from the packed ones
+        self.fine = np.empty((5, 1 << 3 * FINE))
+        self.fine[0] = np.bincount(cube, weights=self.weights, minlength=self.fine.shape[1])
+        norms = np.zeros(len(present))
+        for j, shift in enumerate((16, 8, 0), 1):
+            x = ((present >> shift) & 0xFF).astype(np.float64)
+            self.fine[j] = np.bincount(cube, weights=self.weights * x, minlength=self.fine.shape[1])
+            norms += x * x
+        self.fine[4] = np.bincount(cube, weights=self.weights * norms, minlength=self.fine.shape[1])
+        del norms, x
         self.occupied = np.flatnonzero(self.fine[0])
         corners = np.stack([self.occupied >> (2 * FINE), (self.occupied >> FINE) & mask, self.occupied & mask], axis=1)
         self.centres = corners * side + (side - 1) / 2  # a cube's colours run from its corner to corner + side - 1
