@@ -206,6 +206,7 @@ def test_kmeans_indexed_error_is_the_mse_of_the_image():
     distances = ((colors[:, None, :] - palette[None].astype(int)) ** 2).sum(axis=2)
     np.testing.assert_array_equal(labels, distances.argmin(axis=1))
     assert len(np.unique(palette, axis=0)) == len(palette) <= 16
+    assert palette.tolist() == sorted(palette.tolist())  # rows in order, as np.unique lists them
 
 
 @pytest.mark.parametrize("workers", [1, 3])
