@@ -63,6 +63,21 @@ def test_colour_counts_equal_counted_whatever_the_size(monkeypatch, shape):
     np.testing.assert_array_equal(quantize_engine.keys(flat, 0, len(r)), r | g << 8 | b << 16)
 
 
+def test_keep_freed_memory_sets_glibc_malloc_or_does_nothing(monkeypatch):
+    import ctypes
+    import platform
+
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert quantize_engine.keep_freed_memory() is True  # glibc accepted both settings
+
+    class NoMallopt:  # macOS, musl: no mallopt to call
+        def __init__(self, name):
+            pass
+
+    monkeypatch.setattr(ctypes, "CDLL", NoMallopt)
+    assert quantize_engine.keep_freed_memory() is False
+
+
 def test_results_do_not_depend_on_threads_or_blocks(monkeypatch):
     I = np.random.default_rng(5).integers(0, 256, size=(60, 50, 3), dtype=np.uint8)
     one = quantize_engine.quantize_kmeans(I, 6, 8, rng(1, "t"))

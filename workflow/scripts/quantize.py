@@ -176,8 +176,9 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
     """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy, and drawn as a PNG)."""
     from images import read_image, write_indexed_png
     from pipeline import log, save_npy
-    from quantize_engine import colour_counts, counted, indexed, kmeans_indexed, lookup, mse
+    from quantize_engine import colour_counts, counted, indexed, keep_freed_memory, kmeans_indexed, lookup, mse
 
+    keep_freed_memory()
     I, notes = read_image(source)
     for note in notes:
         log.info("note: %s: %s", source, note)
