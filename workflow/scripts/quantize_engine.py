@@ -134,7 +134,7 @@ def runs(S):
     return S[starts], np.diff(np.append(starts, len(S)))
 
 
-def count_colors(P, in_place=False):
+def count_colors(P):
     """Return the distinct packed colours of P (sorted) and how many pixels have each.
 
     Notes
@@ -143,24 +143,23 @@ def count_colors(P, in_place=False):
     packed colours (NumPy sorts 32-bit integers with SIMD), then each run of
     equal values is one colour and its length is its count. The pixels are
     cut in one part per thread, each part sorted and counted on its own
-    thread, and the parts' (far shorter) lists merged the same way.
+    thread, and the parts' (far shorter) lists merged (:func:`merge_runs`).
     ``np.bincount(P, minlength=2**24)`` gives the same counts, but its
     128 MB table costs more than the sort on a fresh process (page faults).
-    With ``in_place=True`` the parts are sorted where they are, in P (which
-    is then of no other use), instead of in a copy: 4 bytes per pixel less.
     """
     flat = np.asarray(P).reshape(-1)
     block = max(-(-len(flat) // WORKERS), 1)
     parts = [None] * -(-len(flat) // block)
 
     def work(start, stop):
-        if in_place:
-            flat[start:stop].sort()
-            parts[start // block] = runs(flat[start:stop])
-        else:
-            parts[start // block] = runs(np.sort(flat[start:stop]))
+        parts[start // block] = runs(np.sort(flat[start:stop]))
 
     in_blocks(len(flat), block, work)
+    return merge_runs(parts)
+
+
+def merge_runs(parts):
+    """One (values, counts) from several, as :func:`runs` gives them: each value once, its counts added."""
     if len(parts) == 1:
         return parts[0]
     values = np.concatenate([v for v, _ in parts])
@@ -895,21 +894,25 @@ def swap_red_blue(K):
 def colour_counts(I):
     """The distinct packed colours of the RGB image I (sorted) and their pixels, as :func:`counted` gives them.
 
-    What the quantize command needs, with :func:`lookup`: the pixels are read
-    as :func:`keys` (4 bytes each) and sorted where they are
-    (``count_colors(..., in_place=True)``), and no packed image is kept; the
-    distinct colours are then put in :func:`pack`'s order and sorted (one
-    64-bit sort of colour and count together).
+    What the quantize command needs, with :func:`lookup`, in less memory: the
+    pixels are read as :func:`keys` (4 bytes each) a quarter of the image at
+    a time, each quarter sorted and counted on its own (:func:`runs`) and the
+    four lists merged (:func:`merge_runs`), so that no packed image is kept,
+    nor more than two quarters at a time. The distinct colours are then put in
+    :func:`pack`'s order and sorted (one 64-bit sort of colour and count).
     """
     flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
-    K = np.empty(len(flat) // 3, dtype=np.uint32)
+    pixels = len(flat) // 3
+    quarter = max(-(-pixels // 4), 1)
+    parts = [None] * -(-pixels // quarter)
 
     def work(start, stop):
-        K[start:stop] = keys(flat, start, stop)
+        K = keys(flat, start, stop)
+        K.sort()
+        parts[start // quarter] = runs(K)
 
-    in_blocks(len(K), PIXELS, work)
-    present, counts = count_colors(K, in_place=True)
-    del K
+    in_blocks(pixels, quarter, work)
+    present, counts = merge_runs(parts)
     # a count fits in 32 bits: images.IMAGE_MAX_PIXELS is 2**28
     both = (swap_red_blue(present).astype(np.uint64) << np.uint64(32)) | counts.astype(np.uint64)
     both.sort()
