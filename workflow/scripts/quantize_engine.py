@@ -78,13 +78,13 @@ def keep_freed_memory():
     2 ms per MB. A quantization makes and frees some 100 temporary arrays of
     up to 32 MB: kept and reused, the 12-megapixel command takes about 0.1 s
     less there (README). Blocks of more than 32 MB still come from the system.
-    Does nothing where malloc is not glibc's (macOS, musl).
+    Does nothing where malloc is not glibc's (macOS, musl, Windows).
     """
     import ctypes
 
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # no mallopt (macOS, musl); no CDLL(None) (Windows)
         return False
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # malloc.h
     return bool(mallopt(M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1))
