@@ -17,7 +17,15 @@ Usage as a command-line tool (defaults from config.yaml)::
     python workflow/scripts/quantize.py INPUT OUTPUT --colors 16 --steps 20 --seed 2018 --method kmeans
 """
 
-import numpy as np
+import os
+
+if __name__ == "__main__":
+    # Before NumPy loads its BLAS: the k-means' matrix products are small (at most 16384 x 4 by 4 x k), and
+    # OpenBLAS's own threads only slow them down and take the second core from the engine's threads (README).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402 (after the lines above)
 
 MAX_COLORS = 256  # an indexed PNG holds at most 256 colours; so does config key quantize.colors
 
@@ -213,7 +221,6 @@ def check_paths(source, output, palette=None):
         file itself (same file, also through a link), or if ``palette`` and
         ``output`` are the same path.
     """
-    import os
     from pathlib import Path
 
     from pipeline import InputError
