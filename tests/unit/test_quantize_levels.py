@@ -8,6 +8,7 @@ nearest centroids.
 """
 
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -162,11 +163,11 @@ def test_lloyd_equals_plain_loops_and_each_set_runs_as_alone(seed):
         assert alone_errors[0] == error
 
 
-# Cases where the start that ranks best on the histograms ends worse on the exact colours than the first start
-# (found by a search over 8 images x 3 k x 10 seeds with the first start not carried to the end: 16 of 240,
-# up to 0.23% worse; searched again whenever the search changes), and two ordinary ones.
-@pytest.mark.parametrize("image,k,seed", [(102, 64, 6), (104, 64, 4), (104, 64, 9), (102, 16, 8), (102, 16, 9),
-                                          (105, 4, 1), (100, 16, 9), (106, 4, 0)])
+# Cases where the other starts end worse on the exact colours than the first start alone (found by a search
+# over 8 images x 3 k x 10 seeds with the first start's result dropped: 39 of 240, up to 0.46% worse; searched
+# again whenever the search changes), and two ordinary ones.
+@pytest.mark.parametrize("image,k,seed", [(100, 64, 2), (107, 64, 0), (106, 16, 1), (102, 16, 4), (101, 4, 8),
+                                          (105, 4, 3), (102, 16, 8), (106, 4, 0)])
 def test_never_above_a_single_start_for_the_same_seed(image, k, seed):
     present, counts = distinct(photo_like(image))
     one = engine.kmeans_palette(present, counts, k, 20, rng(seed, "starts"), starts=1)
@@ -260,3 +261,70 @@ def test_swap_search_leaves_a_local_optimum_lloyd_cannot():
                                atol=1e-9)
     assert error < lloyd_error / 100
     assert error == pytest.approx(((X[:, None] - C[None]) ** 2).sum(axis=2).min(axis=1).sum(), rel=1e-9)
+
+
+SCRIPTS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "workflow", "scripts")
+
+
+def in_fresh_python(code):
+    """Run ``code`` in a new interpreter with one thread (pytest-xdist's workers have more): print's last line."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.path.abspath(SCRIPTS), "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+def test_forked_runs_in_a_child_where_the_process_has_one_thread():
+    out = in_fresh_python(
+        "import os, threading, quantize_engine as e\n"
+        "e.WORKERS = 2\n"
+        "e.in_blocks(10, 3, lambda a, b: None)  # the module's pool has threads now; may_fork shuts them down\n"
+        "child = e.forked(os.getpid)()\n"
+        "stop = threading.Event(); t = threading.Thread(target=stop.wait); t.start()\n"
+        "with_thread = e.forked(os.getpid)()  # another thread alive: no fork\n"
+        "stop.set(); t.join()\n"
+        "e.WORKERS = 1\n"
+        "one_cpu = e.forked(os.getpid)()\n"
+        "print(child != os.getpid(), with_thread == os.getpid(), one_cpu == os.getpid())")
+    assert out == "True True True"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+def test_a_failed_child_is_computed_again_in_the_parent():
+    out = in_fresh_python(
+        "import os, quantize_engine as e\n"
+        "e.WORKERS = 2\n"
+        "parent = os.getpid()\n"
+        "def fails_in_a_child(x):\n"
+        "    if os.getpid() != parent:\n"
+        "        os.kill(os.getpid(), 9)  # as the out-of-memory killer would\n"
+        "    return x * 2\n"
+        "print(e.forked(fails_in_a_child, 21)())")
+    assert out == "42"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+def test_the_first_start_on_another_process_gives_the_same_centroids():
+    """best_centroids with the first start forked (a fresh process) and without (WORKERS = 1, here): the same."""
+    code = ("import numpy as np, quantize_engine as e, test_quantize_levels as t\n"
+            "from pipeline import rng\n"
+            "e.WORKERS = 2\n"
+            "forks = []\n"
+            "fork = e.forked\n"
+            "e.forked = lambda *a: (forks.append(e.may_fork()), fork(*a))[1]\n"
+            "present, counts = t.distinct(t.photo_like(5))\n"
+            "C = e.best_centroids(e.ByCube(present, counts), 16, 20, rng(2, 'fork'))\n"
+            "print(forks, C.tolist())")
+    out = in_fresh_python(code.replace("import numpy", "import sys; sys.path.insert(0, %r)\nimport numpy"
+                                       % os.path.dirname(os.path.abspath(__file__))))
+    forks, centroids = out.split(" ", 1)
+    assert forks == "[True]"
+    present, counts = distinct(photo_like(5))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "WORKERS", 1)
+        expected = engine.best_centroids(engine.ByCube(present, counts), 16, 20, rng(2, "fork"))
+    assert centroids == repr(expected.tolist())

@@ -31,10 +31,14 @@ course's from the same start). quantize.py goes further
 
 Blocks of rows run on threads (NumPy releases the GIL); each block writes its
 own slice of the output and sums are added in block order, so the result
-does not depend on the number of threads.
+does not depend on the number of threads. The k-means search is many small
+NumPy calls, which threads do not speed up (they wait on the GIL): there the
+first start runs alone in a child process (:func:`forked`), on the other
+core, while this one runs the others.
 """
 
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -88,6 +92,65 @@ def keep_freed_memory():
         return False
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # malloc.h
     return bool(mallopt(M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1))
+
+
+def forked(function, *args):
+    """Start ``function(*args)`` in a child process (fork); return a function that waits for its result.
+
+    The child shares the parent's memory as it was (copy on write): nothing
+    is copied to start it, and only the result, pickled, comes back through a
+    pipe. It runs where that is safe: on Linux, with more than one CPU
+    (WORKERS), in a process with no other thread left once this module's pool
+    is shut down (a thread another library started could hold a lock the
+    child would wait on forever). Elsewhere, and if the child fails, the
+    function runs in this process when its result is asked for: the result
+    is the same either way.
+    """
+    if not may_fork():
+        return lambda: function(*args)
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without the parent's exit handlers or buffers
+        status = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+
+    def result():
+        with os.fdopen(read, "rb") as inp:
+            data = inp.read()
+        _, status = os.waitpid(pid, 0)
+        if status == 0:
+            return pickle.loads(data)
+        return function(*args)  # the child failed (out of memory, a signal): the same computation, here
+
+    return result
+
+
+def may_fork():
+    """True where :func:`forked` starts a child process: Linux, WORKERS > 1, and this thread alone in the process.
+
+    This module's pool is shut down first (its threads are idle between
+    calls, and :func:`pool` starts a new one when next needed).
+    """
+    if WORKERS < 2 or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    for executor in _pool.values():
+        executor.shutdown(wait=True)
+    _pool.clear()
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            threads = next(int(line.split()[1]) for line in status if line.startswith("Threads:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return threads == 1
 
 
 def in_blocks(n, block, work):
@@ -402,9 +465,9 @@ def kmeans(X, weights, k, steps, rng, init=None):
 
 CENTROIDS = 512  # k-means++ starts: as many as make this many centroids in all (32 for k = 16, 2 for k = 256) ...
 MOST_STARTS = 32  # ... and at most this many; one more start splits the colours (see split_start)
-CARRIED = (8, 2)  # the better this many sets go on to each finer histogram (and the first start, always)
+CARRIED = (8, 2)  # the better this many sets go on to each finer histogram (see search)
 SWAP_LEVEL = 1  # on the second histogram (8 levels a side; the first ranks the starts poorly), ...
-SWAPPED = 4  # ... the best this many sets (and the first start) try SWAPS moves of one centroid each (swap_search)
+SWAPPED = 4  # ... the best this many sets try SWAPS moves of one centroid each (swap_search)
 SWAPS = 10
 TRIAL_STEPS = 3  # Lloyd steps to judge a move by; a move kept gets the full steps
 LEVELS = (4, 5, 6)  # bits per channel of the histograms k-means runs on, coarsest first, before the exact colours
@@ -765,26 +828,8 @@ def swap_search(X, W, C, attempts, rng, steps):
 def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS, by_cube=None):
     """Weighted k-means of the distinct colours, from many starts, on histograms first: the palette and labels.
 
-    1. On the coarsest histogram of ``levels`` with at least k cubes:
-       ``starts`` k-means++ starts (drawn from ``rng`` one after the other;
-       by default :func:`default_starts`) and one :func:`split_start`, each
-       run by :func:`lloyd`.
-    2. On each finer histogram, the CARRIED best sets so far (and always the
-       first k-means++ start, what a single start gives), each starting from
-       the centroids it ended the previous level with: 33 sets, then 9, then 3.
-       The coarsest histogram ranks the starts only roughly (the set that
-       ends best is often 10th or 15th there); each level ranks them better.
-       On the second histogram, the SWAPPED best and the first also try
-       SWAPS moves of one centroid each (:func:`swap_search`), each start
-       with its own stream of ``rng`` (``rng.spawn``).
-    3. The best set and the first start: at most EXACT_STEPS over-relaxed
-       Lloyd steps on the exact colours each (:func:`refine`), and of the
-       two, the one of lower error.
-
-    So the error is never above that of ``starts=1`` for the same ``rng``
-    (the first start runs exactly as it would alone). ``steps`` bounds the
-    Lloyd steps of every level. With few distinct colours (at most 4 per cube
-    of the finest histogram), every start runs on the exact colours instead.
+    The centroids are :func:`best_centroids`'; this adds each colour's label
+    and the groups' moments.
 
     Returns
     -------
@@ -793,41 +838,89 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS, b
         Each distinct colour's nearest centroid.
     moments : ndarray of shape (5, k')
         Per centroid, its colours' :func:`moments`: ``squared_error(moments,
-        centroids)`` is the error this function minimised.
+        centroids)`` is the error :func:`best_centroids` minimised.
 
     ``by_cube`` is ``ByCube(present, counts)`` if the caller has it already.
     """
+    by_cube = ByCube(present, counts) if by_cube is None else by_cube
+    C = best_centroids(by_cube, k, steps, rng, starts, levels)
+    _, _, labels, m = refine(by_cube, C, 0)
+    return C, labels, m
+
+
+def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS):
+    """The lowest-error centroids found from ``starts`` k-means++ starts and one split start, on histograms first.
+
+    1. On the coarsest histogram of ``levels`` with at least k cubes, draw
+       ``starts`` k-means++ starts (from ``rng``, one after the other; by
+       default :func:`default_starts`).
+    2. The first start runs alone to the end (:func:`search`, with one set),
+       on the other core where the system allows (:func:`forked`): that is
+       exactly what ``starts=1`` computes, so the error is never above it.
+    3. The other starts and one :func:`split_start` run together
+       (:func:`search`), and the better of the two results is kept (the
+       first start's on a tie).
+
+    The swap moves of the i-th start draw from ``rng.spawn``'s i-th stream, so
+    every start runs as it would whatever the number of starts. ``steps``
+    bounds the Lloyd steps of every level. With few distinct colours (at most
+    4 per cube of the finest histogram), every start runs on the exact colours
+    instead, and the best is kept.
+    """
+    present, counts = by_cube.present, by_cube.weights
     k = min(k, len(present))
     starts = default_starts(k) if starts is None else starts
-    by_cube = ByCube(present, counts) if by_cube is None else by_cube
     # a histogram is worth its level if it holds at least k cubes (k distinct centroids) and far fewer than the colours
     plan = [histogram(by_cube.fine, bits) for bits in levels]
     plan = [(X, W) for X, W in plan if k <= len(X) <= len(present) // 4]
     if not plan:  # few colours: every start on the exact colours
         X, W = unpack(present).astype(np.float64), np.asarray(counts, dtype=np.float64)
-    else:
-        X, W = plan[0]
-    sets = [kmeans_plus_plus(X, W, k, rng) for _ in range(starts)]
-    if starts > 1:
-        sets.append(split_start(X, W, k))
-    sets, errors, found = lloyd(X, W, sets, steps, labels=not plan)
-    if not plan:
-        best = int(np.argmin(errors))
-        return sets[best], found[best], moments(present, counts, found[best], len(sets[best]))
-    streams = rng.spawn(len(sets))  # the first is the same whatever the number of starts
+        sets = [kmeans_plus_plus(X, W, k, rng) for _ in range(starts)]
+        sets += [split_start(X, W, k)] if starts > 1 else []
+        sets, errors, _ = lloyd(X, W, sets, steps)
+        return sets[int(np.argmin(errors))]
+    X, W = plan[0]
+    first = kmeans_plus_plus(X, W, k, rng)
+    streams = rng.spawn(starts + (starts > 1))
+    alone = forked(search, by_cube, plan, [first], streams[:1], steps)
+    if starts == 1:
+        return alone()[0]
+    others = [kmeans_plus_plus(X, W, k, rng) for _ in range(starts - 1)] + [split_start(X, W, k)]
+    best, error = search(by_cube, plan, others, streams[1:], steps)
+    first, first_error = alone()
+    return first if first_error <= error else best
+
+
+def search(by_cube, plan, sets, streams, steps):
+    """Lloyd from each set of centroids through the histograms of ``plan``, coarsest first; the best refined.
+
+    1. On the first histogram, every set runs :func:`lloyd`.
+    2. On each finer one, the CARRIED best sets so far, each from the
+       centroids it ended the previous level with: 32 sets, then 8, then 2.
+       The coarsest histogram ranks the starts only roughly (the set that
+       ends best is often 10th or 15th there); each level ranks them better.
+       On the second histogram, the SWAPPED best also try SWAPS moves of one
+       centroid each (:func:`swap_search`), set i with ``streams[i]``.
+    3. The best set: at most EXACT_STEPS over-relaxed Lloyd steps on the
+       exact colours (:func:`refine`).
+
+    Returns the centroids and their error on the exact colours.
+    """
+    X, W = plan[0]
+    sets, errors, _ = lloyd(X, W, sets, steps)
     for level, ((X, W), carried) in enumerate(zip(plan[1:], CARRIED + CARRIED[-1:] * len(plan)), 1):
-        kept = sorted({0, *np.argsort(errors, kind="stable")[:carried]})
+        kept = sorted(np.argsort(errors, kind="stable")[:carried])
         sets, streams = [sets[i] for i in kept], [streams[i] for i in kept]
         sets, errors, _ = lloyd(X, W, sets, steps)
         if level == min(SWAP_LEVEL, len(plan) - 1):
-            for i in sorted({0, *np.argsort(errors, kind="stable")[:SWAPPED]}):
+            for i in sorted(np.argsort(errors, kind="stable")[:SWAPPED]):
                 sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
     if len(plan) == 1:
-        for i in sorted({0, *np.argsort(errors, kind="stable")[:SWAPPED]}):
+        X, W = plan[0]
+        for i in sorted(np.argsort(errors, kind="stable")[:SWAPPED]):
             sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
-    refined = [refine(by_cube, sets[i], EXACT_STEPS, EXACT_TOLERANCE) for i in sorted({0, int(np.argmin(errors))})]
-    C, _, labels, m = min(refined, key=lambda r: r[1])
-    return C, labels, m
+    C, error, _, _ = refine(by_cube, sets[int(np.argmin(errors))], EXACT_STEPS, EXACT_TOLERANCE)
+    return C, error
 
 
 def quantize_kmeans(I, n, steps, rng, colours=None, starts=None):
@@ -858,7 +951,7 @@ def kmeans_indexed(present, counts, n, steps, rng, starts=None):
     pixel less than keeping their cluster's entry).
     """
     by_cube = ByCube(present, counts)
-    centroids, _, _ = kmeans_palette(present, counts, n, steps, rng, starts, by_cube=by_cube)
+    centroids = best_centroids(by_cube, n, steps, rng, starts)
     rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
     palette = np.array(sorted(set(map(tuple, rounded.tolist()))), dtype=np.uint8).reshape(-1, 3)  # np.unique's rows,
     # without its import of numpy.ma (8 ms of a 1-second command)
