@@ -226,17 +226,21 @@ def test_not_a_regular_file(tmp_path, kind, message):
         images.read_image(path)
 
 
-def test_permission_denied_named(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["locked.png", "locked.jpg"])  # read without Pillow, and with it
+def test_permission_denied_named(tmp_path, monkeypatch, name):
     """(Faked: the tests may run as root, who may read anything.)"""
-    from PIL import Image
+    import builtins
 
-    path = write(tmp_path / "locked.png", np.zeros((2, 2, 3), np.uint8))
+    path = write(tmp_path / name, np.zeros((2, 2, 3), np.uint8))
+    real_open = builtins.open
 
-    def denied(*args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(path))
+    def denied(file, *args, **kwargs):
+        if os.fspath(file) == os.fspath(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Image, "open", denied)
-    with pytest.raises(InputError, match=r"locked.png: permission denied$"):
+    monkeypatch.setattr(builtins, "open", denied)
+    with pytest.raises(InputError, match=name.replace(".", r"\.") + ": permission denied$"):
         images.read_image(path)
 
 
@@ -248,8 +252,7 @@ def test_plain_png_decoded_as_pillow_decodes_it(tmp_path, options):
     A = np.random.default_rng(1).integers(0, 256, (61, 47, 3), dtype=np.uint8)
     path = tmp_path / "plain.png"
     Image.fromarray(A).save(path, **options)
-    with Image.open(path) as image:
-        assert images.plain_png(path, image)
+    assert images.plain_png(path) == (47, 61)
     I, notes = images.read_image(path)
     np.testing.assert_array_equal(I, A)
     assert notes == []
@@ -263,8 +266,8 @@ def test_every_png_filter_decoded_as_pillow_decodes_it(tmp_path, png_filter):
     A[10:20] = A[10]  # rows that the up filter makes zero
     path = tmp_path / "filtered.png"
     path.write_bytes(imagecodecs.png_encode(A, filter=png_filter))
+    assert images.plain_png(path) == (29, 33)
     with Image.open(path) as image:
-        assert images.plain_png(path, image)
         expected = np.asarray(image.convert("RGB"))
     np.testing.assert_array_equal(expected, A)
     np.testing.assert_array_equal(images.decode_png(path, (29, 33)), A)
@@ -286,8 +289,7 @@ def test_other_pngs_go_through_pillow(tmp_path, kind):
         Image.fromarray(g.integers(0, 256, (8, 9), dtype=np.uint8)).save(path)
     else:
         Image.fromarray(g.integers(0, 256, (8, 9, 3), dtype=np.uint8)).save(path, transparency=(1, 2, 3))
-    with Image.open(path) as image:
-        assert not images.plain_png(path, image)
+    assert images.plain_png(path) is None
     I, _ = images.read_image(path)
     assert I.shape == (8, 9, 3) and I.dtype == np.uint8
 
@@ -301,8 +303,42 @@ def test_png_chunks_read_without_the_data(tmp_path):
     assert [kind for kind, _ in chunks][0] == b"IHDR" and chunks[-1][0] == b"IEND"
     assert b"eXIf" in [kind for kind, _ in chunks]
     assert chunks[0][1][8:10] == b"\x08\x02"  # bit depth 8, colour type 2 (RGB), as the PNG specification lays out
-    with Image.open(path) as image:
-        assert not images.plain_png(path, image)  # the orientation must be applied: Pillow's path
+    assert images.plain_png(path) is None  # the orientation must be applied: Pillow's path
+
+
+@pytest.mark.parametrize("keyword,text", [
+    ("XML:com.adobe.xmp", '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syn'
+                          'tax-ns#"><rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/>'
+                          '</rdf:RDF></x:xmpmeta>'),
+    ("Raw profile type exif", None)])
+def test_an_orientation_in_a_text_chunk_goes_through_pillow(tmp_path, keyword, text):
+    """Pillow also finds an EXIF orientation in XMP and in ImageMagick's text chunk: it must turn the image."""
+    from PIL import PngImagePlugin
+
+    if text is None:  # ImageMagick's layout: a blank line, "exif", the length, then the EXIF bytes in hex
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        raw = exif.tobytes()
+        text = f"\nexif\n{len(raw):8d}\n{raw.hex()}\n"
+    info = PngImagePlugin.PngInfo()
+    info.add_text(keyword, text)
+    A = np.random.default_rng(6).integers(0, 256, (4, 7, 3), dtype=np.uint8)
+    path = tmp_path / "turned.png"
+    Image.fromarray(A).save(path, pnginfo=info)
+    assert images.plain_png(path) is None
+    I, notes = images.read_image(path)
+    np.testing.assert_array_equal(I, np.rot90(A, -1))  # 6: rotated 90 degrees clockwise to be shown upright
+    assert notes == ["rotated 90 degrees clockwise, as its EXIF orientation (6) says"]
+
+
+def test_a_file_without_the_png_signature_is_not_plain(tmp_path):
+    path = tmp_path / "fake.png"
+    Image.fromarray(np.zeros((3, 4, 3), np.uint8)).save(path)
+    data = path.read_bytes()
+    path.write_bytes(b"\x00" + data[1:])
+    assert images.png_chunks(path) == [] and images.plain_png(path) is None
+    with pytest.raises(InputError, match=r"fake.png: cannot be read as an image"):
+        images.read_image(path)
 
 
 def test_without_imagecodecs_pillow_reads_the_png(tmp_path, monkeypatch):

@@ -50,6 +50,9 @@ def as_rgb8(I, source="image", notes=None):
 
 IMAGE_MAX_BYTES = 1 << 30  # an image file larger than 1 GiB is refused before it is opened
 IMAGE_MAX_PIXELS = 1 << 28  # and one of more than 268 megapixels before it is decoded (its header says)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# text chunks whose keyword says they hold EXIF or XMP, where Pillow also finds an orientation to apply
+PNG_ORIENTATION_KEYWORDS = (b"Raw profile type exif\0", b"XML:com.adobe.xmp\0")
 ORIENTATIONS = {2: "mirrored", 3: "rotated 180 degrees", 4: "flipped upside down", 5: "mirrored and rotated",
                 6: "rotated 90 degrees clockwise", 7: "mirrored and rotated", 8: "rotated 90 degrees anticlockwise"}
 
@@ -113,7 +116,9 @@ def read_image(path):
     """Read an image file as a viewer shows it; return it as uint8 RGB (H, W, 3), and conversion notes.
 
     Only a regular file of at most IMAGE_MAX_BYTES is opened, and only an
-    image of at most IMAGE_MAX_PIXELS (read from its header) is decoded.
+    image of at most IMAGE_MAX_PIXELS (read from its header) is decoded. A
+    plain 8-bit RGB PNG (:func:`plain_png`) is decoded by imagecodecs, without
+    Pillow; any other image by Pillow (:func:`to_rgb`).
 
     Raises
     ------
@@ -122,69 +127,97 @@ def read_image(path):
         permission denied, too many pixels (with the cap), not an image,
         truncated, or of an unsupported kind.
     """
-    import warnings
-
-    from PIL import Image, UnidentifiedImageError
-
     from pipeline import InputError, check_input
 
     check_input(path, IMAGE_MAX_BYTES, "an image")
     try:
-        with warnings.catch_warnings(), pillow_pixel_cap(None):  # the cap below is ours, with its own message
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                width, height = image.size
-                if width * height > IMAGE_MAX_PIXELS:
-                    raise InputError(f"{path}: {width} x {height} = {width * height / 1e6:.3g} megapixels, more than "
-                                     f"the {IMAGE_MAX_PIXELS / 1e6:.3g} megapixels an image may have "
-                                     "(images.IMAGE_MAX_PIXELS)")
-                if plain_png(path, image):
-                    return decode_png(path, image.size), []
-                image.seek(0)
-                return to_rgb(image)
+        size = plain_png(path)
+        if size is None:
+            return read_with_pillow(path)
+        check_pixels(path, *size)
+        return decode_png(path, size), []
     except InputError as error:
         if str(error).startswith(str(path)):
             raise
         raise InputError(f"{path}: {error}") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
-    except UnidentifiedImageError:
-        raise InputError(f"{path}: cannot be read as an image (not in a format Pillow knows)") from None
     except Exception as error:  # Pillow raises many types for damaged files
         raise InputError(f"{path}: cannot be read as an image ({type(error).__name__}: {error})") from None
 
 
+def check_pixels(path, width, height):
+    """Refuse, before decoding, an image of more than IMAGE_MAX_PIXELS pixels (its header gives its size)."""
+    from pipeline import InputError
+
+    if width * height > IMAGE_MAX_PIXELS:
+        raise InputError(f"{path}: {width} x {height} = {width * height / 1e6:.3g} megapixels, more than the "
+                         f"{IMAGE_MAX_PIXELS / 1e6:.3g} megapixels an image may have (images.IMAGE_MAX_PIXELS)")
+
+
+def read_with_pillow(path):
+    """:func:`read_image` for any image Pillow opens: its size checked first, then :func:`to_rgb`."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    from pipeline import InputError
+
+    try:
+        with warnings.catch_warnings(), pillow_pixel_cap(None):  # the cap is ours, with its own message
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                check_pixels(path, *image.size)
+                image.seek(0)
+                return to_rgb(image)
+    except UnidentifiedImageError:
+        raise InputError(f"{path}: cannot be read as an image (not in a format Pillow knows)") from None
+
+
 def png_chunks(path):
-    """The chunks of a PNG file as (type, first bytes of its data), in order; the rest of the data is skipped."""
+    """The chunks of a PNG file as (type, its first 32 bytes of data), in order; the rest of the data is skipped.
+
+    Empty if the file does not start with the PNG signature.
+    """
     import struct
 
     chunks = []
     with open(path, "rb") as f:
-        f.seek(8)  # the signature
+        if f.read(8) != PNG_SIGNATURE:
+            return chunks
         while len(header := f.read(8)) == 8:
             length, kind = struct.unpack(">I4s", header)
-            chunks.append((kind, f.read(min(length, 13))))
+            chunks.append((kind, f.read(min(length, 32))))
             if kind == b"IEND":
                 break
             f.seek(length + 4 - len(chunks[-1][1]), 1)  # the rest of the data, and the CRC
     return chunks
 
 
-def plain_png(path, image):
-    """True if ``image`` (opened by Pillow) is an 8-bit RGB PNG with nothing to apply: no transparency, no EXIF.
+def plain_png(path):
+    """(width, height) of an 8-bit RGB PNG with nothing to apply (no transparency, no orientation); else None.
 
-    False too where imagecodecs is not installed (the course under another
-    NumPy, compat.py, installs only NumPy, Pillow and PyYAML): Pillow reads it.
+    Its pixels are then exactly what Pillow gives, read by :func:`decode_png`
+    without Pillow. None too where imagecodecs is not installed (the course
+    under another NumPy, compat.py, installs only NumPy, Pillow and PyYAML):
+    Pillow reads it.
     """
     import importlib.util
+    import struct
 
-    if image.format != "PNG" or image.mode != "RGB" or "transparency" in image.info:
-        return False
-    if importlib.util.find_spec("imagecodecs") is None:
-        return False
     chunks = png_chunks(path)
-    header = chunks[0][1] if chunks and chunks[0][0] == b"IHDR" else b""
-    return header[8:10] == b"\x08\x02" and all(kind != b"eXIf" for kind, _ in chunks)  # bit depth 8, colour type 2
+    if not chunks or chunks[0][0] != b"IHDR" or len(chunks[0][1]) != 13:
+        return None
+    width, height, depth, colour_type = struct.unpack(">IIBB", chunks[0][1][:10])
+    if depth != 8 or colour_type != 2:
+        return None
+    for kind, data in chunks:
+        if kind in (b"tRNS", b"eXIf") or (kind in (b"tEXt", b"zTXt", b"iTXt")
+                                          and data.startswith(PNG_ORIENTATION_KEYWORDS)):
+            return None
+    if importlib.util.find_spec("imagecodecs") is None:
+        return None
+    return width, height
 
 
 def decode_png(path, size):
@@ -247,5 +280,5 @@ def png_bytes(index, palette):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8 bits, colour type 3 (indexed), no interlace
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", palette.tobytes())
+    return (PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"PLTE", palette.tobytes())
             + chunk(b"IDAT", imagecodecs.deflate_encode(rows, level=1)) + chunk(b"IEND", b""))
