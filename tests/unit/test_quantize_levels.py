@@ -266,12 +266,11 @@ def test_swap_search_leaves_a_local_optimum_lloyd_cannot():
 SCRIPTS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "workflow", "scripts")
 
 
-def in_fresh_python(code):
+def in_fresh_python(code, blas_threads=1):
     """Run ``code`` in a new interpreter with one thread (pytest-xdist's workers have more): print's last line."""
     import subprocess
-    import sys
 
-    env = {**os.environ, "PYTHONPATH": os.path.abspath(SCRIPTS), "OPENBLAS_NUM_THREADS": "1"}
+    env = {**os.environ, "PYTHONPATH": os.path.abspath(SCRIPTS), "OPENBLAS_NUM_THREADS": str(blas_threads)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()[-1]
@@ -291,6 +290,18 @@ def test_forked_runs_in_a_child_where_the_process_has_one_thread():
         "one_cpu = e.forked(os.getpid)()\n"
         "print(child != os.getpid(), with_thread == os.getpid(), one_cpu == os.getpid())")
     assert out == "True True True"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+def test_no_fork_beside_a_librarys_own_threads():
+    out = in_fresh_python("import os, threading, quantize_engine as e\n"
+                          "e.WORKERS = 2\n"
+                          "print(e.system_threads() - threading.active_count(), e.forked(os.getpid)() == os.getpid())",
+                          blas_threads=2)
+    others, in_process = out.split()
+    if others == "0":
+        pytest.skip("this NumPy's BLAS starts no threads of its own")
+    assert in_process == "True"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")

@@ -180,14 +180,17 @@ def quantize(I, n, method, steps, rng, colours=None):
 # -- running it ----------------------------------------------------------------------
 
 
-def run(source, output, n, method, steps, rng, palette_path=None, palette_png=None):
-    """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy, and drawn as a PNG)."""
+def run(source, output, n, method, steps, rng, palette_path=None, palette_png=None, read=None):
+    """Read ``source``, quantize it, write ``output`` (PNG) and optionally the palette (.npy, and drawn as a PNG).
+
+    ``read``, if given, returns what ``images.read_image(source)`` does (the command starts it early).
+    """
     from images import read_image, write_indexed_png
     from pipeline import log, save_npy
     from quantize_engine import colour_counts, counted, indexed, keep_freed_memory, kmeans_indexed, lookup, mse
 
     keep_freed_memory()
-    I, notes = read_image(source)
+    I, notes = read() if read is not None else read_image(source)
     for note in notes:
         log.info("note: %s: %s", source, note)
     if method == "kmeans":  # straight to each pixel's palette entry, without the RGB image in between
@@ -253,6 +256,34 @@ def defaults():
     return {"colors": config["quantize"]["colors"][0], "steps": config["quantize"]["steps"], "seed": config["seed"]}
 
 
+def in_background(function, *args):
+    """Start ``function(*args)`` on a thread; return a function that waits for it and returns (or raises) its result.
+
+    The thread ends with the call: nothing is left running (the k-means forks
+    only a process with one thread, quantize_engine.forked).
+    """
+    import threading
+
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as error:  # handed to the caller, raised there
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in outcome:
+            raise outcome.pop("error")
+        return outcome["value"]
+
+    return result
+
+
 def main(argv=None):
     """The command-line tool: see the module docstring."""
     import argparse
@@ -260,19 +291,25 @@ def main(argv=None):
     import sys
     from pathlib import Path
 
-    from pipeline import InputError, rng
-
-    d = defaults()
     parser = argparse.ArgumentParser(description="Quantize the colours of an image (writes an indexed PNG).")
     parser.add_argument("input", help="image to read (any format imageio reads)")
     parser.add_argument("output", help="PNG to write (indexed: the palette, and each pixel's entry in it)")
-    parser.add_argument("--colors", type=int, default=d["colors"], help=f"palette size (default {d['colors']})")
-    parser.add_argument("--steps", type=int, default=d["steps"], help=f"k-means steps (default {d['steps']})")
-    parser.add_argument("--seed", type=int, default=d["seed"], help=f"random seed (default {d['seed']})")
+    parser.add_argument("--colors", type=int, help="palette size (default: the first of quantize.colors in config.yaml)")
+    parser.add_argument("--steps", type=int, help="k-means steps (default: quantize.steps in config.yaml)")
+    parser.add_argument("--seed", type=int, help="random seed (default: seed in config.yaml)")
     parser.add_argument("--method", choices=("kmeans", "frequent", "published"), default="kmeans",
                         help="k-means, the n most frequent colours, or the course's published (buggy) naive method")
     parser.add_argument("--palette", help="also save the palette as .npy here")
     args = parser.parse_args(argv)
+    from images import read_image
+
+    # decoding a photo takes a tenth of a second, without the GIL: the rest of the start runs meanwhile
+    image = in_background(read_image, args.input)
+    from pipeline import InputError, rng
+
+    for key, value in defaults().items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
     if not 1 <= args.colors <= MAX_COLORS or args.steps < 1 or args.seed < 0:
         sys.exit(f"error: --colors must be in 1..{MAX_COLORS} (what an indexed PNG holds), --steps at least 1, "
                  "--seed at least 0")
@@ -281,7 +318,7 @@ def main(argv=None):
         check_paths(args.input, args.output, args.palette)
         # the same stream as the pipeline's for an image named after the file: same seed, same result
         stream = rng(args.seed, "quantize", Path(args.input).stem, str(args.colors))
-        run(args.input, args.output, args.colors, args.method, args.steps, stream, args.palette)
+        run(args.input, args.output, args.colors, args.method, args.steps, stream, args.palette, read=image)
     except InputError as error:
         sys.exit(f"error: {error}")
 

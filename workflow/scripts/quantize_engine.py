@@ -140,17 +140,32 @@ def may_fork():
     This module's pool is shut down first (its threads are idle between
     calls, and :func:`pool` starts a new one when next needed).
     """
+    import threading
+    import time
+
     if WORKERS < 2 or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    if system_threads() != threading.active_count():  # a library's own threads (OpenBLAS's, say): no fork
         return False
     for executor in _pool.values():
         executor.shutdown(wait=True)
     _pool.clear()
+    if threading.active_count() > 1:  # another Python thread
+        return False
+    for _ in range(100):  # the pool's threads leaving the system's count: usually within 0.1 ms
+        if system_threads() == 1:
+            return True
+        time.sleep(1e-4)
+    return False
+
+
+def system_threads():
+    """The threads of this process as Linux counts them (Python's and any library's), or None if unknown."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
-            threads = next(int(line.split()[1]) for line in status if line.startswith("Threads:"))
+            return next(int(line.split()[1]) for line in status if line.startswith("Threads:"))
     except (OSError, StopIteration, ValueError):
-        return False
-    return threads == 1
+        return None
 
 
 def in_blocks(n, block, work):
