@@ -280,15 +280,24 @@ def test_indexed_png_reads_back_as_the_quantized_image(tmp_path, k):
         assert image.mode == "P"
 
 
-@pytest.mark.parametrize("shape", [(1, 1), (1, 300), (300, 1), (64, 65)])
-def test_our_png_writer_passes_pillows_checks(tmp_path, shape):
-    """Every chunk's CRC and the zlib stream checked by Pillow's verify(), then the pixels read back."""
+@pytest.mark.parametrize("colours,depth", [(1, 1), (2, 1), (3, 2), (4, 2), (7, 4), (16, 4), (17, 8), (256, 8)])
+@pytest.mark.parametrize("shape", [(1, 1), (1, 300), (300, 1), (64, 65), (5, 7)])
+def test_our_png_writer_passes_pillows_checks(tmp_path, shape, colours, depth):
+    """Every chunk's CRC and the zlib stream checked by Pillow's verify(), then the pixels read back.
+
+    Widths that fill the last byte of a row partly at 1, 2 and 4 bits per entry included.
+    """
+    import struct
+
     from PIL import Image
 
     g = np.random.default_rng(shape[1])
-    palette = g.integers(0, 256, (7, 3), dtype=np.uint8)
-    index = g.integers(0, 7, shape).astype(np.uint8)
+    palette = g.integers(0, 256, (colours, 3), dtype=np.uint8)
+    index = g.integers(0, colours, shape).astype(np.uint8)
+    index.flat[-1] = colours - 1  # the last entry in the last, partly filled byte
     images.write_indexed_png(tmp_path / "w.png", index, palette)
+    header = images.png_chunks(tmp_path / "w.png")[0][1]
+    assert struct.unpack(">IIBB", header[:10]) == (shape[1], shape[0], depth, 3)
     with Image.open(tmp_path / "w.png") as image:
         image.verify()
     with Image.open(tmp_path / "w.png") as image:
