@@ -1004,10 +1004,10 @@ def colour_counts(I):
 
     What the quantize command needs, with :func:`lookup`, in less memory: the
     pixels are read as :func:`keys` (4 bytes each) a quarter of the image at
-    a time, each quarter sorted and counted on its own (:func:`runs`) and the
-    four lists merged (:func:`merge_runs`), so that no packed image is kept,
-    nor more than two quarters at a time. The distinct colours are then put in
-    :func:`pack`'s order and sorted (one 64-bit sort of colour and count).
+    a time, each quarter sorted and counted on its own (:func:`runs`), so that
+    no packed image is kept, nor more than two quarters at a time. The four
+    lists are merged by one sort of 64-bit integers, colour (in :func:`pack`'s
+    order) and count, and each colour's counts added.
     """
     flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
     pixels = len(flat) // 3
@@ -1020,11 +1020,14 @@ def colour_counts(I):
         parts[start // quarter] = runs(K)
 
     in_blocks(pixels, quarter, work)
-    present, counts = merge_runs(parts)
-    # a count fits in 32 bits: images.IMAGE_MAX_PIXELS is 2**28
-    both = (swap_red_blue(present).astype(np.uint64) << np.uint64(32)) | counts.astype(np.uint64)
+    # the quarters' colours, in pack()'s order, each with its count in the low 32 bits (a count fits:
+    # images.IMAGE_MAX_PIXELS is 2**28), sorted as one array of 64-bit integers; then each colour's counts added
+    both = np.concatenate([(swap_red_blue(values).astype(np.uint64) << np.uint64(32)) | counts.astype(np.uint64)
+                           for values, counts in parts])
     both.sort()
-    return (both >> np.uint64(32)).astype(np.uint32), (both & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    colours = (both >> np.uint64(32)).astype(np.uint32)
+    starts = np.concatenate(([0], np.flatnonzero(colours[1:] != colours[:-1]) + 1))
+    return colours[starts], np.add.reduceat((both & np.uint64(0xFFFFFFFF)).astype(np.int64), starts)
 
 
 def lookup(I, present, labels):
