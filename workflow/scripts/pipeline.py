@@ -10,6 +10,7 @@ renamed into place only once it is complete.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import stat
@@ -18,10 +19,9 @@ import time
 import zlib
 from pathlib import Path
 
-import yaml  # read on every start anyway (config.yaml, the schema); cheap beside NumPy, which stays lazy
-
-# NumPy is imported inside the functions that use it: the Snakefile imports this module to check
-# the config, and every Snakemake start (a dry run, a rerun with nothing to do) would pay for it.
+# NumPy and PyYAML are imported inside the functions that use them: the Snakefile imports this module
+# to check the config, and every Snakemake start (a dry run, a rerun with nothing to do) would pay for NumPy;
+# the quantize command imports it while its image decodes, and would wait 10 ms for PyYAML.
 
 log = logging.getLogger("course")
 
@@ -447,18 +447,27 @@ def load_yaml(text):
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """YAML's safe loader (libyaml when built in) that refuses a key given twice in one mapping."""
+@functools.cache
+def strict_loader():
+    """YAML's safe loader (libyaml when built in) that refuses a key given twice in one mapping.
 
-    def construct_mapping(self, node, deep=False):
-        seen = {}
-        for key_node, _ in node.value:
-            key = key_node.value if key_node.tag.endswith((":str", ":int", ":float", ":bool", ":null")) else None
-            if key is not None and key in seen:
-                raise InputError(f"lines {seen[key] + 1} and {key_node.start_mark.line + 1}: key {key!r} is given "
-                                 "twice in the same mapping (YAML would keep the last silently); keep one")
-            seen.setdefault(key, key_node.start_mark.line)
-        return super().construct_mapping(node, deep)
+    Made on first use, so that importing this module does not import PyYAML
+    (10 ms: the quantize command decodes its image meanwhile).
+    """
+    import yaml
+
+    class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        def construct_mapping(self, node, deep=False):
+            seen = {}
+            for key_node, _ in node.value:
+                key = key_node.value if key_node.tag.endswith((":str", ":int", ":float", ":bool", ":null")) else None
+                if key is not None and key in seen:
+                    raise InputError(f"lines {seen[key] + 1} and {key_node.start_mark.line + 1}: key {key!r} is "
+                                     "given twice in the same mapping (YAML would keep the last silently); keep one")
+                seen.setdefault(key, key_node.start_mark.line)
+            return super().construct_mapping(node, deep)
+
+    return StrictLoader
 
 
 def read_yaml(path, cap=CONFIG_MAX_BYTES):
@@ -480,13 +489,13 @@ def read_yaml(path, cap=CONFIG_MAX_BYTES):
     raw = read_bytes(path, cap, "a config file")
     try:
         text = raw.decode("utf-8-sig")
-        for token in yaml.scan(text, Loader=_StrictLoader):
+        for token in yaml.scan(text, Loader=strict_loader()):
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
                 mark = token.start_mark
                 raise InputError(f"line {mark.line + 1}, column {mark.column + 1}: YAML anchors and aliases "
                                  f"('&{token.value}', '*{token.value}') are not allowed in a config: "
                                  "write the values out")
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = yaml.load(text, Loader=strict_loader())
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputError(f"{path}, line {line}: byte 0x{raw[error.start]:02x} is not UTF-8 text") from None
