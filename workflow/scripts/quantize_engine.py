@@ -655,9 +655,17 @@ def lloyd(X, W, starts, steps, tolerance=TOLERANCE, labels=False):
                         for s, row in zip(part, sums.reshape(len(part), k)):
                             partial[s][start // rows, j] = row
 
-        in_blocks(len(X), rows, work)
+        if blocks == 1 and len(active) == 1:  # one set on a histogram: the same sums, without batching's bookkeeping
+            s, = active
+            near = (Xa @ sides[s]).argmin(axis=1)
+            if labels:
+                nearest_[s][:] = near
+            for j, column in enumerate(columns):
+                partial[s][0, j] = np.bincount(near, weights=column, minlength=len(C[s]))
+        else:
+            in_blocks(len(X), rows, work)
         for s in list(active):
-            sums = partial[s].sum(axis=0)
+            sums = partial[s][0] if blocks == 1 else partial[s].sum(axis=0)
             mass, weighted = sums[0], sums[1:].T
             error = total + mass @ (C[s] * C[s]).sum(axis=1) - 2.0 * (weighted * C[s]).sum()
             previous, errors[s] = errors[s], error
