@@ -24,6 +24,9 @@ if __name__ == "__main__":
     # OpenBLAS's own threads only slow them down and take the second core from the engine's threads (README).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
+    # NumPy asks Linux for 2 MB pages for arrays of 4 MB or more; once the k-means has forked its child
+    # (quantize_engine.forked), writing to such a page that the child shares copies all 2 MB of it
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 import numpy as np  # noqa: E402 (after the lines above)
 
