@@ -248,6 +248,41 @@ def test_the_thread_pool_works_after_a_fork():
     pytest.fail("the forked child hung on the parent's thread pool")
 
 
+def greedy_kmeans_plus_plus(X, w, k, u):
+    """Greedy k-means++ written plainly, from one start's uniform numbers u: one, then 2 + log(k) per centroid."""
+    trials = 2 + int(np.log(k))
+    cdf = np.cumsum(w / w.sum())
+    centres = [int(np.searchsorted(cdf / cdf[-1], u[0], side="right"))]
+    closest = ((X - X[centres[0]]) ** 2).sum(axis=1)
+    for step in range(1, k):
+        potential = np.cumsum(w * closest)
+        if potential[-1] <= 0:
+            break
+        best = None
+        for draw in u[1 + (step - 1) * trials:1 + step * trials]:
+            c = min(int(np.searchsorted(potential, draw * potential[-1])), len(X) - 1)
+            option = np.minimum(closest, ((X - X[c]) ** 2).sum(axis=1))
+            if best is None or option @ w < best[0]:
+                best = (option @ w, c, option)
+        centres.append(best[1])
+        closest = best[2]
+    return X[centres]
+
+
+@pytest.mark.parametrize("m,k", [(700, 16), (70000, 4), (5, 8)])  # 70000: columns in two blocks; 5: fewer than k
+def test_kmeans_plus_plus_starts_equal_each_start_drawn_alone(m, k):
+    """Integer colours and weights: every squared distance and sum is exact, so the plain loop must agree exactly."""
+    g = np.random.default_rng(m)
+    X = g.integers(0, 256, (m, 3)).astype(float)
+    w = g.integers(1, 30, m).astype(float)
+    starts = engine.kmeans_plus_plus_starts(X, w, k, np.random.default_rng(1), 5)
+    trials = 2 + int(np.log(k))
+    u = np.random.default_rng(1).random((5, 1 + (k - 1) * trials))
+    for got, numbers in zip(starts, u):
+        np.testing.assert_array_equal(got, greedy_kmeans_plus_plus(X, w, k, numbers))
+    np.testing.assert_array_equal(engine.kmeans_plus_plus(X, w, k, np.random.default_rng(1)), starts[0])
+
+
 def test_swap_search_leaves_a_local_optimum_lloyd_cannot():
     """Two centroids share one group, one sits between the two others: Lloyd stays; moving one centroid does not."""
     g = np.random.default_rng(0)
