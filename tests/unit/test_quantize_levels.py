@@ -248,6 +248,25 @@ def test_the_thread_pool_works_after_a_fork():
     pytest.fail("the forked child hung on the parent's thread pool")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_best_centroids_is_the_better_of_two_plain_searches(monkeypatch, workers):
+    """best_centroids shares the others' swap searches between two processes (or runs them in turn): the result
+    must be search() run plainly, once on the first start alone, once on the other starts and the split start."""
+    monkeypatch.setattr(engine, "WORKERS", workers)
+    present, counts = distinct(photo_like(9))
+    by_cube = engine.ByCube(present, counts)
+    got = engine.best_centroids(by_cube, 16, 20, rng(3, "two searches"))
+    g = rng(3, "two searches")
+    plan = [p for p in (engine.histogram(by_cube.fine, bits) for bits in engine.LEVELS)
+            if 16 <= len(p[0]) <= len(present) // 4]
+    X, W = plan[0]
+    first, *others = engine.kmeans_plus_plus_starts(X, W, 16, g, engine.default_starts(16))
+    streams = g.spawn(len(others) + 2)
+    alone = engine.search(by_cube, plan, [first], streams[:1], 20)
+    rest = engine.search(by_cube, plan, others + [engine.split_start(X, W, 16)], streams[1:], 20)
+    np.testing.assert_array_equal(got, alone[0] if alone[1] <= rest[1] else rest[0])
+
+
 def greedy_kmeans_plus_plus(X, w, k, u):
     """Greedy k-means++ written plainly, from one start's uniform numbers u: one, then 2 + log(k) per centroid."""
     trials = 2 + int(np.log(k))
@@ -315,14 +334,16 @@ def in_fresh_python(code, blas_threads=1):
 def test_forked_runs_in_a_child_where_the_process_has_one_thread():
     out = in_fresh_python(
         "import os, threading, quantize_engine as e\n"
+        "def pid():\n"
+        "    yield os.getpid()\n"
         "e.WORKERS = 2\n"
         "e.in_blocks(10, 3, lambda a, b: None)  # the module's pool has threads now; may_fork shuts them down\n"
-        "child = e.forked(os.getpid)()\n"
+        "child, = e.forked(pid)\n"
         "stop = threading.Event(); t = threading.Thread(target=stop.wait); t.start()\n"
-        "with_thread = e.forked(os.getpid)()  # another thread alive: no fork\n"
+        "with_thread, = e.forked(pid)  # another thread alive: no fork\n"
         "stop.set(); t.join()\n"
         "e.WORKERS = 1\n"
-        "one_cpu = e.forked(os.getpid)()\n"
+        "one_cpu, = e.forked(pid)\n"
         "print(child != os.getpid(), with_thread == os.getpid(), one_cpu == os.getpid())")
     assert out == "True True True"
 
@@ -330,8 +351,10 @@ def test_forked_runs_in_a_child_where_the_process_has_one_thread():
 @pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
 def test_no_fork_beside_a_librarys_own_threads():
     out = in_fresh_python("import os, threading, quantize_engine as e\n"
+                          "def pid():\n"
+                          "    yield os.getpid()\n"
                           "e.WORKERS = 2\n"
-                          "print(e.system_threads() - threading.active_count(), e.forked(os.getpid)() == os.getpid())",
+                          "print(e.system_threads() - threading.active_count(), list(e.forked(pid)) == [os.getpid()])",
                           blas_threads=2)
     others, in_process = out.split()
     if others == "0":
@@ -341,16 +364,19 @@ def test_no_fork_beside_a_librarys_own_threads():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
 def test_a_failed_child_is_computed_again_in_the_parent():
+    """The child sends its first item, then dies (as the out-of-memory killer would end it): the second item is
+    computed here, and the items arrive in order, each once."""
     out = in_fresh_python(
         "import os, quantize_engine as e\n"
         "e.WORKERS = 2\n"
         "parent = os.getpid()\n"
-        "def fails_in_a_child(x):\n"
+        "def items(x):\n"
+        "    yield (x, os.getpid() != parent)\n"
         "    if os.getpid() != parent:\n"
-        "        os.kill(os.getpid(), 9)  # as the out-of-memory killer would\n"
-        "    return x * 2\n"
-        "print(e.forked(fails_in_a_child, 21)())")
-    assert out == "42"
+        "        os.kill(os.getpid(), 9)\n"
+        "    yield (2 * x, os.getpid() != parent)\n"
+        "print(list(e.forked(items, 21)))")
+    assert out == "[(21, True), (42, False)]"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")

@@ -32,11 +32,12 @@ course's from the same start). quantize.py goes further
 Blocks of rows run on threads (NumPy releases the GIL); each block writes its
 own slice of the output and sums are added in block order, so the result
 does not depend on the number of threads. The k-means search is many small
-NumPy calls, which threads do not speed up (they wait on the GIL): there the
-first start runs alone in a child process (:func:`forked`), on the other
-core, while this one runs the others.
+NumPy calls, which threads do not speed up (they wait on the GIL): there a
+child process (:func:`forked`) on the other core runs half of the swap
+searches and the first start alone, while this one runs the rest.
 """
 
+import functools
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -94,21 +95,24 @@ def keep_freed_memory():
     return bool(mallopt(M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1))
 
 
-def forked(function, *args):
-    """Start ``function(*args)`` in a child process (fork); return a function that waits for its result.
+def forked(generator, *args):
+    """Run the generator function ``generator(*args)`` in a child process (fork); iterate over what it yields.
 
     The child shares the parent's memory as it was (copy on write): nothing
-    is copied to start it, and only the result, pickled, comes back through a
-    pipe. It runs where that is safe: on Linux, with more than one CPU
-    (WORKERS), in a process with no other thread left once this module's pool
-    is shut down (a thread another library started could hold a lock the
-    child would wait on forever). Elsewhere, and if the child fails, the
-    function runs in this process when its result is asked for: the result
-    is the same either way.
+    is copied to start it, and each item it yields, pickled, comes back
+    through a pipe as soon as it is made, so the parent can go on with the
+    first while the child computes the next. It runs where that is safe: on
+    Linux, with more than one CPU (WORKERS), in a process with no other
+    thread left once this module's pool is shut down (a thread another
+    library started could hold a lock the child would wait on forever).
+    Elsewhere the generator runs in this process as it is iterated; if the
+    child fails, the items it did not send are computed here. The items are
+    the same either way. Iterate to the end: that is when the child is reaped.
     """
     if not may_fork():
-        return lambda: function(*args)
+        return generator(*args)
     import pickle
+    import struct
 
     read, write = os.pipe()
     pid = os.fork()
@@ -117,21 +121,33 @@ def forked(function, *args):
         try:
             os.close(read)
             with os.fdopen(write, "wb") as out:
-                out.write(pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL))
+                for item in generator(*args):
+                    data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+                    out.write(struct.pack("<Q", len(data)) + data)
+                    out.flush()
             status = 0
         finally:
             os._exit(status)
     os.close(write)
 
-    def result():
+    def received():
+        sent = 0
         with os.fdopen(read, "rb") as inp:
-            data = inp.read()
+            while True:
+                header = inp.read(8)
+                size = struct.unpack("<Q", header)[0] if len(header) == 8 else None
+                data = inp.read(size) if size is not None else b""
+                if size is None or len(data) < size:  # the end, or a child that died in the middle of an item
+                    break
+                sent += 1
+                yield pickle.loads(data)
         _, status = os.waitpid(pid, 0)
-        if status == 0:
-            return pickle.loads(data)
-        return function(*args)  # the child failed (out of memory, a signal): the same computation, here
+        if status != 0:  # the child failed (out of memory, a signal): what it did not send, computed here
+            for i, item in enumerate(generator(*args)):
+                if i >= sent:
+                    yield item
 
-    return result
+    return received()
 
 
 def may_fork():
@@ -925,13 +941,34 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS):
     X, W = plan[0]
     first, *others = kmeans_plus_plus_starts(X, W, k, rng, starts)
     streams = rng.spawn(starts + (starts > 1))
-    alone = forked(search, by_cube, plan, [first], streams[:1], steps)
     if starts == 1:
-        return alone()[0]
+        return search(by_cube, plan, [first], streams, steps)[0]
     others.append(split_start(X, W, k))
-    best, error = search(by_cube, plan, others, streams[1:], steps)
-    first, first_error = alone()
+    descent = functools.cache(lambda: to_swap_level(plan, others, streams[1:], steps))
+    child = forked(on_the_other_core, by_cube, plan, first, streams[0], descent, steps)
+    sets, errors, kept, chosen = descent()
+    sets, errors = list(sets), errors.copy()
+    X, W = plan[min(SWAP_LEVEL, len(plan) - 1)]
+    for i in chosen[len(chosen) // 2:]:
+        sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, kept[i], steps)
+    for i, (C, error) in zip(chosen[:len(chosen) // 2], next(child)):
+        sets[i], errors[i] = C, error
+    best, error = finish(by_cube, plan, sets, errors, kept, steps)
+    (first, first_error), = child  # the rest of what the child sends: one item, then its end
     return first if first_error <= error else best
+
+
+def on_the_other_core(by_cube, plan, first, stream, descent, steps):
+    """The child's part of :func:`best_centroids` (:func:`forked`): what it yields, in the order it is needed.
+
+    1. The first half of the swap searches (:func:`swap_search`) of the sets
+       ``descent()`` chose (it runs here as in the parent: the same sets).
+    2. The first start alone (:func:`search`).
+    """
+    sets, errors, kept, chosen = descent()
+    X, W = plan[min(SWAP_LEVEL, len(plan) - 1)]
+    yield [swap_search(X, W, sets[i], SWAPS, kept[i], steps) for i in chosen[:len(chosen) // 2]]
+    yield search(by_cube, plan, [first], [stream], steps)
 
 
 def search(by_cube, plan, sets, streams, steps):
@@ -939,29 +976,53 @@ def search(by_cube, plan, sets, streams, steps):
 
     1. On the first histogram, every set runs :func:`lloyd`.
     2. On each finer one, the CARRIED best sets so far, each from the
-       centroids it ended the previous level with: 32 sets, then 8, then 2.
+       centroids it ended the previous level with: 33 sets, then 8, then 2.
        The coarsest histogram ranks the starts only roughly (the set that
        ends best is often 10th or 15th there); each level ranks them better.
-       On the second histogram, the SWAPPED best also try SWAPS moves of one
+    3. On the second histogram, the SWAPPED best also try SWAPS moves of one
        centroid each (:func:`swap_search`), set i with ``streams[i]``.
-    3. The best set: at most EXACT_STEPS over-relaxed Lloyd steps on the
+    4. The best set: at most EXACT_STEPS over-relaxed Lloyd steps on the
        exact colours (:func:`refine`).
 
     Returns the centroids and their error on the exact colours.
+    :func:`best_centroids` runs the same steps, with the swap searches shared
+    between two processes.
     """
+    sets, errors, kept, chosen = to_swap_level(plan, sets, streams, steps)
+    sets, errors = list(sets), errors.copy()
+    X, W = plan[min(SWAP_LEVEL, len(plan) - 1)]
+    for i in chosen:
+        sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, kept[i], steps)
+    return finish(by_cube, plan, sets, errors, kept, steps)
+
+
+def carried(level):
+    """How many sets go on to histogram number ``level`` (1 for the second): CARRIED, its last value repeated."""
+    return CARRIED[min(level, len(CARRIED)) - 1]
+
+
+def to_swap_level(plan, sets, streams, steps):
+    """Steps 1 and 2 of :func:`search` up to the histogram of the swaps, and which sets swap (step 3).
+
+    Returns the sets, their errors and their streams at that level, and the
+    indices of the SWAPPED best, as tuples and an array not to change in place.
+    """
+    level = min(SWAP_LEVEL, len(plan) - 1)
     X, W = plan[0]
     sets, errors, _ = lloyd(X, W, sets, steps)
-    for level, ((X, W), carried) in enumerate(zip(plan[1:], CARRIED + CARRIED[-1:] * len(plan)), 1):
-        kept = sorted(np.argsort(errors, kind="stable")[:carried])
+    for finer in range(1, level + 1):
+        kept = sorted(np.argsort(errors, kind="stable")[:carried(finer)])
         sets, streams = [sets[i] for i in kept], [streams[i] for i in kept]
-        sets, errors, _ = lloyd(X, W, sets, steps)
-        if level == min(SWAP_LEVEL, len(plan) - 1):
-            for i in sorted(np.argsort(errors, kind="stable")[:SWAPPED]):
-                sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
-    if len(plan) == 1:
-        X, W = plan[0]
-        for i in sorted(np.argsort(errors, kind="stable")[:SWAPPED]):
-            sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, streams[i], steps)
+        sets, errors, _ = lloyd(*plan[finer], sets, steps)
+    return tuple(sets), errors, tuple(streams), tuple(sorted(np.argsort(errors, kind="stable")[:SWAPPED]))
+
+
+def finish(by_cube, plan, sets, errors, streams, steps):
+    """Step 2 of :func:`search` after the swaps, on the finer histograms, then step 4: the centroids and error."""
+    for finer in range(min(SWAP_LEVEL, len(plan) - 1) + 1, len(plan)):
+        kept = sorted(np.argsort(errors, kind="stable")[:carried(finer)])
+        sets, streams = [sets[i] for i in kept], [streams[i] for i in kept]
+        sets, errors, _ = lloyd(*plan[finer], sets, steps)
     C, error, _, _ = refine(by_cube, sets[int(np.argmin(errors))], EXACT_STEPS, EXACT_TOLERANCE)
     return C, error
 
