@@ -278,13 +278,15 @@ def png_bytes(index, palette):
     height, width = index.shape
     depth = next(bits for bits in (1, 2, 4, 8) if len(palette) <= 1 << bits)
     per_byte = 8 // depth
-    rows = np.zeros((height, 1 - (-width // per_byte)), dtype=np.uint8)  # column 0: each row's filter type, 0
+    rows = np.empty((height, 1 - (-width // per_byte)), dtype=np.uint8)
+    rows[:, 0] = 0  # each row's filter type
     if depth == 8:
         rows[:, 1:] = index
-    else:  # pixel j of a byte in its high bits first: entry << (8 - depth * (j + 1))
-        for j in range(per_byte):
+    else:  # pixel j of a byte in its high bits first: entry << (8 - depth * (j + 1)); no temporary for 16 colours
+        np.multiply(index[:, 0::per_byte], 1 << (8 - depth), out=rows[:, 1:])
+        for j in range(1, per_byte):
             part = index[:, j::per_byte]
-            rows[:, 1:1 + part.shape[1]] |= part << (8 - depth * (j + 1))
+            rows[:, 1:1 + part.shape[1]] |= part << (8 - depth * (j + 1)) if j < per_byte - 1 else part
 
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
