@@ -1063,8 +1063,8 @@ def kmeans_indexed(present, counts, n, steps, rng, starts=None):
     return palette, labels, squared_error(m, palette) / (3 * max(float(m[0].sum()), 1.0))
 
 
-def keys(flat, start, stop):
-    """Pixels start..stop-1 of an RGB image (its bytes, ``flat``) as integers r | g << 8 | b << 16 (uint32).
+def keys(flat, start, stop, dtype=np.uint32):
+    """Pixels start..stop-1 of an RGB image (its bytes, ``flat``) as integers r | g << 8 | b << 16 (``dtype``).
 
     One unaligned 4-byte read per pixel, little-endian, its fourth byte (the
     next pixel's red) masked off: five times faster than :func:`pack`'s
@@ -1073,7 +1073,7 @@ def keys(flat, start, stop):
     """
     pixels = len(flat) // 3
     read = min(stop, pixels - 1) - start
-    out = np.empty(stop - start, dtype=np.uint32)
+    out = np.empty(stop - start, dtype=dtype)
     if read > 0:
         out[:read] = np.ndarray((read,), dtype="<u4", buffer=flat, offset=3 * start, strides=(3,))
     if stop == pixels:
@@ -1133,8 +1133,8 @@ def lookup(I, present, labels):
     index = np.empty(np.shape(I)[:-1], dtype=np.uint8)
     out = index.reshape(-1)
 
-    def work(start, stop):
-        np.take(table, keys(flat, start, stop), out=out[start:stop])
+    def work(start, stop):  # keys as intp, which take() would convert to; always in range: no bounds check
+        np.take(table, keys(flat, start, stop, np.intp), out=out[start:stop], mode="clip")
 
     in_blocks(len(out), PIXELS, work)
     return index
