@@ -34,10 +34,10 @@ own slice of the output and sums are added in block order, so the result
 does not depend on the number of threads. The k-means search is many small
 NumPy calls, which threads do not speed up (they wait on the GIL): there a
 child process (:func:`forked`) on the other core runs half of the swap
-searches and the first start alone, while this one runs the rest.
+searches and the rest of the first start alone, while this one runs the
+rest.
 """
 
-import functools
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -944,31 +944,30 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS):
     if starts == 1:
         return search(by_cube, plan, [first], streams, steps)[0]
     others.append(split_start(X, W, k))
-    descent = functools.cache(lambda: to_swap_level(plan, others, streams[1:], steps))
-    child = forked(on_the_other_core, by_cube, plan, first, streams[0], descent, steps)
-    sets, errors, kept, chosen = descent()
-    sets, errors = list(sets), errors.copy()
+    alone = to_swap_level(plan, [first], streams[:1], steps)
+    sets, errors, kept, chosen = to_swap_level(plan, others, streams[1:], steps)
     X, W = plan[min(SWAP_LEVEL, len(plan) - 1)]
-    for i in chosen[len(chosen) // 2:]:
+    half = len(chosen) // 2
+    child = forked(on_the_other_core, by_cube, plan, alone, (X, W, [(sets[i], kept[i]) for i in chosen[:half]]), steps)
+    sets, errors = list(sets), errors.copy()
+    for i in chosen[half:]:
         sets[i], errors[i] = swap_search(X, W, sets[i], SWAPS, kept[i], steps)
-    for i, (C, error) in zip(chosen[:len(chosen) // 2], next(child)):
+    for i, (C, error) in zip(chosen[:half], next(child)):
         sets[i], errors[i] = C, error
     best, error = finish(by_cube, plan, sets, errors, kept, steps)
     (first, first_error), = child  # the rest of what the child sends: one item, then its end
     return first if first_error <= error else best
 
 
-def on_the_other_core(by_cube, plan, first, stream, descent, steps):
+def on_the_other_core(by_cube, plan, alone, swaps, steps):
     """The child's part of :func:`best_centroids` (:func:`forked`): what it yields, in the order it is needed.
 
-    1. The first half of the swap searches (:func:`swap_search`) of the sets
-       ``descent()`` chose (it runs here as in the parent: the same sets).
-    2. The first start alone (:func:`search`).
+    1. The swap searches ``swaps`` = (X, W, [(centroids, stream), ...]) asks for, in order.
+    2. The first start, from ``alone`` (:func:`to_swap_level`) to the end of :func:`search`.
     """
-    sets, errors, kept, chosen = descent()
-    X, W = plan[min(SWAP_LEVEL, len(plan) - 1)]
-    yield [swap_search(X, W, sets[i], SWAPS, kept[i], steps) for i in chosen[:len(chosen) // 2]]
-    yield search(by_cube, plan, [first], [stream], steps)
+    X, W, sets = swaps
+    yield [swap_search(X, W, C, SWAPS, stream, steps) for C, stream in sets]
+    yield from_swap_level(by_cube, plan, alone, steps)
 
 
 def search(by_cube, plan, sets, streams, steps):
@@ -988,7 +987,12 @@ def search(by_cube, plan, sets, streams, steps):
     :func:`best_centroids` runs the same steps, with the swap searches shared
     between two processes.
     """
-    sets, errors, kept, chosen = to_swap_level(plan, sets, streams, steps)
+    return from_swap_level(by_cube, plan, to_swap_level(plan, sets, streams, steps), steps)
+
+
+def from_swap_level(by_cube, plan, descent, steps):
+    """Steps 3 and 4 of :func:`search` from what :func:`to_swap_level` returned: the centroids and error."""
+    sets, errors, kept, chosen = descent
     sets, errors = list(sets), errors.copy()
     X, W = plan[min(SWAP_LEVEL, len(plan) - 1)]
     for i in chosen:
