@@ -258,6 +258,18 @@ def test_plain_png_decoded_as_pillow_decodes_it(tmp_path, options):
     assert notes == []
 
 
+def test_a_large_plain_png_is_decoded_into_its_own_memory(tmp_path):
+    """1210 x 1200 pixels, 4.4 MB: past the size at which the decoded image gets pages of its own (image_array)."""
+    y, x = np.mgrid[0:1210, 0:1200]
+    A = np.stack([x % 256, y % 256, (x * y) % 251], axis=2).astype(np.uint8)
+    path = tmp_path / "large.png"
+    Image.fromarray(A).save(path, compress_level=1)
+    I, notes = images.read_image(path)
+    np.testing.assert_array_equal(I, A)
+    assert I.flags["C_CONTIGUOUS"] and I.flags["WRITEABLE"] and notes == []
+    I[0, 0] = 7  # ours to change
+
+
 @pytest.mark.parametrize("png_filter", [8, 16, 32, 64, 128, 248])  # none, sub, up, average, Paeth, all (libpng flags)
 def test_every_png_filter_decoded_as_pillow_decodes_it(tmp_path, png_filter):
     import imagecodecs
