@@ -906,7 +906,7 @@ def kmeans_palette(present, counts, k, steps, rng, starts=None, levels=LEVELS, b
     return C, labels, m
 
 
-def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS):
+def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS, then=None):
     """The lowest-error centroids found from ``starts`` k-means++ starts and one split start, on histograms first.
 
     1. On the coarsest histogram of ``levels`` with at least k cubes, draw
@@ -925,10 +925,14 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS):
     bounds the Lloyd steps of every level. With few distinct colours (at most
     4 per cube of the finest histogram), every start runs on the exact colours
     instead, and the best is kept.
+
+    With ``then``, returns ``then(centroids)``: for the other starts' best it
+    is computed while the child may still be at work on the first start.
     """
     present, counts = by_cube.present, by_cube.weights
     k = min(k, len(present))
     starts = default_starts(k) if starts is None else starts
+    then = then or (lambda centroids: centroids)
     # a histogram is worth its level if it holds at least k cubes (k distinct centroids) and far fewer than the colours
     plan = [histogram(by_cube.fine, bits) for bits in levels]
     plan = [(X, W) for X, W in plan if k <= len(X) <= len(present) // 4]
@@ -937,12 +941,12 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS):
         sets = [kmeans_plus_plus(X, W, k, rng) for _ in range(starts)]
         sets += [split_start(X, W, k)] if starts > 1 else []
         sets, errors, _ = lloyd(X, W, sets, steps)
-        return sets[int(np.argmin(errors))]
+        return then(sets[int(np.argmin(errors))])
     X, W = plan[0]
     first, *others = kmeans_plus_plus_starts(X, W, k, rng, starts)
     streams = rng.spawn(starts + (starts > 1))
     if starts == 1:
-        return search(by_cube, plan, [first], streams, steps)[0]
+        return then(search(by_cube, plan, [first], streams, steps)[0])
     others.append(split_start(X, W, k))
     alone = to_swap_level(plan, [first], streams[:1], steps)
     sets, errors, kept, chosen = to_swap_level(plan, others, streams[1:], steps)
@@ -955,8 +959,9 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS):
     for i, (C, error) in zip(chosen[:half], next(child)):
         sets[i], errors[i] = C, error
     best, error = finish(by_cube, plan, sets, errors, kept, steps)
+    then_best = then(best)
     (first, first_error), = child  # the rest of what the child sends: one item, then its end
-    return first if first_error <= error else best
+    return then(first) if first_error <= error else then_best
 
 
 def on_the_other_core(by_cube, plan, alone, swaps, steps):
@@ -1059,12 +1064,15 @@ def kmeans_indexed(present, counts, n, steps, rng, starts=None):
     pixel less than keeping their cluster's entry).
     """
     by_cube = ByCube(present, counts)
-    centroids = best_centroids(by_cube, n, steps, rng, starts)
-    rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
-    palette = np.array(sorted(set(map(tuple, rounded.tolist()))), dtype=np.uint8).reshape(-1, 3)  # np.unique's rows,
-    # without its import of numpy.ma (8 ms of a 1-second command)
-    _, _, labels, m = refine(by_cube, palette, 0)
-    return palette, labels, squared_error(m, palette) / (3 * max(float(m[0].sum()), 1.0))
+
+    def indexed_palette(centroids):
+        rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
+        palette = np.array(sorted(set(map(tuple, rounded.tolist()))), dtype=np.uint8).reshape(-1, 3)  # np.unique's
+        # rows, without its import of numpy.ma (8 ms of a 1-second command)
+        _, _, labels, m = refine(by_cube, palette, 0)
+        return palette, labels, squared_error(m, palette) / (3 * max(float(m[0].sum()), 1.0))
+
+    return best_centroids(by_cube, n, steps, rng, starts, then=indexed_palette)
 
 
 def keys(flat, start, stop, dtype=np.uint32):
