@@ -114,6 +114,10 @@ def forked(generator, *args):
     import pickle
     import struct
 
+    import gc
+
+    gc.freeze()  # as Python's documentation advises before a fork: the child's garbage collections, which would
+    # write to every object made so far (and so copy their pages), leave them out
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without the parent's exit handlers or buffers
@@ -129,6 +133,7 @@ def forked(generator, *args):
         finally:
             os._exit(status)
     os.close(write)
+    gc.unfreeze()  # here they are this process's own again
 
     def received():
         sent = 0
