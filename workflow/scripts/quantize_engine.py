@@ -872,19 +872,21 @@ def swap_search(X, W, C, attempts, rng, steps):
     (C,), (error,), _ = lloyd(X, W, [C], steps)
     if len(C) < 2:
         return C, error
+    removed = None  # which centroid to move and where the error is: the same until a move is kept
     for _ in range(attempts):
-        D = np.maximum(Xa @ centroid_side(C) + x2[:, None], 0.0)
-        nearest_ = D.argmin(axis=1)
-        d1, d2 = np.partition(D, 1, axis=1)[:, :2].T
-        removal = np.bincount(nearest_, weights=W * (d2 - d1), minlength=len(C))
-        potential = np.cumsum(W * d1)
+        if removed is None:
+            D = np.maximum(Xa @ centroid_side(C) + x2[:, None], 0.0)
+            d1, d2 = np.partition(D, 1, axis=1)[:, :2].T
+            removal = np.bincount(D.argmin(axis=1), weights=W * (d2 - d1), minlength=len(C))
+            removed, potential = int(np.argmin(removal)), np.cumsum(W * d1)
         if potential[-1] <= 0:
             break
         moved = C.copy()
-        moved[int(np.argmin(removal))] = X[min(np.searchsorted(potential, rng.random() * potential[-1]), len(X) - 1)]
+        moved[removed] = X[min(np.searchsorted(potential, rng.random() * potential[-1]), len(X) - 1)]
         (moved,), (moved_error,), _ = lloyd(X, W, [moved], TRIAL_STEPS, 1e-3)
         if moved_error < error:
             (C,), (error,), _ = lloyd(X, W, [moved], steps)
+            removed = None
     return C, error
 
 
