@@ -110,7 +110,7 @@ def forked(generator, *args):
     the same either way. Iterate to the end: that is when the child is reaped.
     """
     if not may_fork():
-        return generator(*args)
+        return Forked(generator(*args), False)
     import pickle
     import struct
 
@@ -152,7 +152,20 @@ def forked(generator, *args):
                 if i >= sent:
                     yield item
 
-    return received()
+    return Forked(received(), True)
+
+
+class Forked:
+    """What :func:`forked` returns: an iterator over the items, and whether a child process computes them."""
+
+    def __init__(self, items, in_child):
+        self.items, self.in_child = items, in_child
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.items)
 
 
 def may_fork():
@@ -933,8 +946,9 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS, then=None
     4 per cube of the finest histogram), every start runs on the exact colours
     instead, and the best is kept.
 
-    With ``then``, returns ``then(centroids)``: for the other starts' best it
-    is computed while the child may still be at work on the first start.
+    With ``then``, returns ``then(centroids)``: where a child process runs the
+    first start, it is computed for the other starts' best while the child may
+    still be at work (and again for the first start if that wins).
     """
     present, counts = by_cube.present, by_cube.weights
     k = min(k, len(present))
@@ -966,9 +980,11 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS, then=None
     for i, (C, error) in zip(chosen[:half], next(child)):
         sets[i], errors[i] = C, error
     best, error = finish(by_cube, plan, sets, errors, kept, steps)
-    then_best = then(best)
+    then_best = then(best) if child.in_child else None  # while the child may still be at work
     (first, first_error), = child  # the rest of what the child sends: one item, then its end
-    return then(first) if first_error <= error else then_best
+    if first_error <= error:
+        return then(first)
+    return then(best) if then_best is None else then_best
 
 
 def on_the_other_core(by_cube, plan, alone, swaps, steps):
