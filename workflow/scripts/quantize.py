@@ -7,10 +7,10 @@ is that, in a few lines of NumPy; ``kmeans_course`` is the course's k-means.
 
 The pipeline quantizes with quantize_engine.py: the same naive method on
 12-megapixel photos in a fraction of a second, and a k-means whose error was
-below five libraries' on the 5 photos measured, in 0.48 to 0.66 of the time
-of Pillow's median cut (histograms of the colours, many starts, threads, a
-look-up table: engineering the course does not teach; see the README). It
-reads images with images.py.
+below five libraries' on the 5 photos measured, in 0.34 to 0.49 of the time
+of Pillow's median cut (histograms of the colours, many starts, a second
+process, a look-up table: engineering the course does not teach; see the
+README). It reads images with images.py.
 
 Usage as a command-line tool (defaults from config.yaml)::
 

@@ -933,12 +933,15 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS, then=None
        ``starts`` k-means++ starts (from ``rng``, one after the other, computed
        together: :func:`kmeans_plus_plus_starts`; by default
        :func:`default_starts`).
-    2. The first start runs alone to the end (:func:`search`, with one set),
-       on the other core where the system allows (:func:`forked`): that is
-       exactly what ``starts=1`` computes, so the error is never above it.
+    2. The first start runs alone to the end (:func:`search`, with one set):
+       that is exactly what ``starts=1`` computes, so the error is never above it.
     3. The other starts and one :func:`split_start` run together
        (:func:`search`), and the better of the two results is kept (the
        first start's on a tie).
+
+    Where the system allows (:func:`forked`), a child process on the other
+    core runs half of step 3's swap searches, then step 2 from its swap
+    level on (:func:`on_the_other_core`); the result is the same.
 
     The swap moves of the i-th start draw from ``rng.spawn``'s i-th stream, so
     every start runs as it would whatever the number of starts. ``steps``
