@@ -317,6 +317,8 @@ def test_swap_search_leaves_a_local_optimum_lloyd_cannot():
     assert error == pytest.approx(((X[:, None] - C[None]) ** 2).sum(axis=2).min(axis=1).sum(), rel=1e-9)
 
 
+forks_here = pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                                reason="quantize_engine.forked forks on Linux, with 2 CPUs or more")
 SCRIPTS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "workflow", "scripts")
 
 
@@ -330,7 +332,7 @@ def in_fresh_python(code, blas_threads=1):
     return done.stdout.strip().splitlines()[-1]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+@forks_here
 def test_forked_runs_in_a_child_where_the_process_has_one_thread():
     out = in_fresh_python(
         "import os, threading, quantize_engine as e\n"
@@ -348,7 +350,7 @@ def test_forked_runs_in_a_child_where_the_process_has_one_thread():
     assert out == "True True True"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+@forks_here
 def test_no_fork_beside_a_librarys_own_threads():
     out = in_fresh_python("import os, threading, quantize_engine as e\n"
                           "def pid():\n"
@@ -362,7 +364,7 @@ def test_no_fork_beside_a_librarys_own_threads():
     assert in_process == "True"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+@forks_here
 def test_a_failed_child_is_computed_again_in_the_parent():
     """The child sends its first item, then dies (as the out-of-memory killer would end it): the second item is
     computed here, and the items arrive in order, each once."""
@@ -379,7 +381,7 @@ def test_a_failed_child_is_computed_again_in_the_parent():
     assert out == "[(21, True), (42, False)]"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
+@forks_here
 def test_the_first_start_on_another_process_gives_the_same_centroids():
     """best_centroids with the first start forked (a fresh process) and without (WORKERS = 1, here): the same."""
     code = ("import numpy as np, quantize_engine as e, test_quantize_levels as t\n"

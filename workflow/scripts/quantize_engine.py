@@ -12,9 +12,10 @@ it, gives exactly the same clusters (:func:`kmeans`, checked against the
 course's from the same start). quantize.py goes further
 (:func:`kmeans_palette`):
 
-1. pack each RGB pixel into one integer r*65536 + g*256 + b, sort them and
-   count the runs: the distinct colours and how many pixels have each
-   (``np.unique(..., return_counts=True)``, written out to run on threads);
+1. read each RGB pixel as one integer, a quarter of the image at a time,
+   sort each quarter and count the runs, merge the quarters' counts: the
+   distinct colours and how many pixels have each (``np.unique(...,
+   return_counts=True)``, written out to run on threads; :func:`colour_counts`);
 2. sum the colours' pixels, r, g, b and squares per cube of 4 levels a side
    (``np.bincount`` with weights): histograms of 16, 8 and 4 levels a side
    follow from these sums without another look at the colours;
@@ -22,12 +23,13 @@ course's from the same start). quantize.py goes further
    matrix product, then each centroid to the weighted mean of its colours,
    ``np.bincount`` again) on the coarsest histogram from 33 starts, then on
    the finer ones for the best of them, with moves of one centroid at a time
-   where Lloyd is stuck (:func:`swap_search`);
+   where Lloyd is stuck (:func:`swap_search`); the first start also alone
+   (:func:`best_centroids`);
 4. the last Lloyd steps on the exact colours, each colour to its nearest
    centroid a whole cube at a time where no boundary between two centroids
    can cross the cube (:func:`refine`);
 5. every pixel to its palette entry through one look-up table indexed by the
-   packed colour, written as an indexed PNG (images.py).
+   packed colour (:func:`lookup`), written as an indexed PNG (images.py).
 
 Blocks of rows run on threads (NumPy releases the GIL); each block writes its
 own slice of the output and sums are added in block order, so the result
