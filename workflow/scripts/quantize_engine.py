@@ -113,10 +113,9 @@ def forked(generator, *args):
     """
     if not may_fork():
         return Forked(generator(*args), False)
+    import gc
     import pickle
     import struct
-
-    import gc
 
     gc.freeze()  # as Python's documentation advises before a fork: the child's garbage collections, which would
     # write to every object made so far (and so copy their pages), leave them out
@@ -964,8 +963,7 @@ def best_centroids(by_cube, k, steps, rng, starts=None, levels=LEVELS, then=None
     plan = [(X, W) for X, W in plan if k <= len(X) <= len(present) // 4]
     if not plan:  # few colours: every start on the exact colours
         X, W = unpack(present).astype(np.float64), np.asarray(counts, dtype=np.float64)
-        sets = [kmeans_plus_plus(X, W, k, rng) for _ in range(starts)]
-        sets += [split_start(X, W, k)] if starts > 1 else []
+        sets = kmeans_plus_plus_starts(X, W, k, rng, starts) + ([split_start(X, W, k)] if starts > 1 else [])
         sets, errors, _ = lloyd(X, W, sets, steps)
         return then(sets[int(np.argmin(errors))])
     X, W = plan[0]
