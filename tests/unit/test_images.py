@@ -140,6 +140,106 @@ def test_cli_refuses_to_overwrite_its_input(tmp_path, case, message):
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
 
 
+def noise_photo(tmp_path, side=300):
+    """A photo whose 256-colour PNG takes about side**2 bytes: noise does not compress."""
+    path = tmp_path / "noise.png"
+    iio.imwrite(path, np.random.default_rng(0).integers(0, 256, (side, side, 3), dtype=np.uint8))
+    return path
+
+
+def node(tmp_path, kind):
+    """A character device (a null device of our own), a FIFO or a Unix socket in ``tmp_path``: never to be replaced.
+
+    The device is made here, never the machine's /dev/null: the code this test guards against replaced it.
+    """
+    import socket
+    import stat
+
+    path = tmp_path / kind
+    if kind == "device":
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        return path, stat.S_ISCHR
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path, stat.S_ISFIFO
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()
+    return path, stat.S_ISSOCK
+
+
+@pytest.mark.parametrize("kind,message", [("device", "is a character device; only regular files are written"),
+                                          ("fifo", "is a FIFO (named pipe); only regular files are written"),
+                                          ("socket", "is a socket; only regular files are written")])
+@pytest.mark.parametrize("option", ["OUTPUT", "--palette"])
+def test_cli_never_replaces_a_device_fifo_or_socket(tmp_path, kind, message, option):
+    """Run as root, `quantize.py photo.png /dev/null` made /dev/null a PNG file: refused before any work."""
+    path, is_kind = node(tmp_path, kind)
+    args = [path] if option == "OUTPUT" else [tmp_path / "out.png", "--palette", path]
+    result = cli(photo(tmp_path), *args)
+    assert result.returncode == 1 and result.stderr == f"error: {path}: {message}, so nothing was written there\n"
+    assert is_kind(os.stat(path).st_mode)
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_atomic_path_refuses_a_node_for_every_writer(tmp_path):
+    from pipeline import save_text
+
+    path, is_kind = node(tmp_path, "fifo")
+    with pytest.raises(InputError, match="is a FIFO"):
+        save_text(path, "x")
+    assert is_kind(os.stat(path).st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
+
+
+def test_cli_past_the_file_size_limit_one_line_and_no_partial_file(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[2] / "workflow/scripts/quantize.py"
+    out = tmp_path / "out" / "q.png"
+    result = subprocess.run([sys.executable, str(script), noise_photo(tmp_path), out, "--colors", "256",
+                             "--method", "frequent"], capture_output=True, text=True,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000)))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1] == (f"error: {out}: cannot be written: the file would pass the size limit "
+                                              "(ulimit -f); nothing was written under that name")
+    assert "Traceback" not in result.stderr and list(out.parent.iterdir()) == []
+
+
+def in_tmpfs(folder, command, options):
+    """Run ``command`` with a tmpfs of ``options`` mounted on ``folder``, in a mount namespace of its own (root)."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare to mount a small tmpfs (a full disk, a read-only folder)")
+    script = f'mount -t tmpfs -o {options} tmpfs "$1" && shift && exec "$@"'
+    return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", str(folder),
+                           *map(str, command)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("options,cause", [("size=64k", "the disk is full"), ("ro", "read-only file system")])
+def test_cli_on_a_full_disk_or_read_only_folder_one_line_and_no_partial_file(tmp_path, options, cause):
+    import sys
+
+    script = Path(__file__).resolve().parents[2] / "workflow/scripts/quantize.py"
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    # the quantize command, then what the tmpfs holds (it goes with the mount namespace)
+    listing = "import os, sys; print(sorted(os.listdir(sys.argv[1])))"
+    run = '"$0" "$@"; code=$?; "$0" -c "$LISTING" "$FOLDER"; exit $code'
+    result = in_tmpfs(folder, ["env", f"LISTING={listing}", f"FOLDER={folder}", "sh", "-c", run, sys.executable,
+                               script, noise_photo(tmp_path), folder / "q.png", "--colors", "256",
+                               "--method", "frequent"], options)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1] == f"error: {folder / 'q.png'}: cannot be written: {cause}; nothing " \
+                                             "was written under that name", result.stderr
+    assert "Traceback" not in result.stderr and result.stdout.splitlines()[-1] == "[]"  # no partial file
+
+
 # -- read as a viewer shows it, or refused with the real cause ---------------------------------------
 
 

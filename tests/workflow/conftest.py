@@ -81,3 +81,21 @@ def copy_repository(target):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
+
+
+def chromium_dom(page, profile):
+    """The DOM of ``page`` once headless Chromium (Debian's, installed by CI) has loaded it and run its scripts.
+
+    Skips where there is no Chromium, except in CI, which must have it.
+    """
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        assert not os.environ.get("CI"), "CI installs Debian's chromium to open the page"
+        pytest.skip("no Chromium here (CI has it; apt-get install chromium)")
+    return subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={profile}", "--virtual-time-budget=8000", "--dump-dom",
+                           Path(page).as_uri()], capture_output=True, text=True, timeout=120).stdout

@@ -9,7 +9,7 @@ import pytest
 import automata
 import diffusion
 import records
-from conftest import ROOT, copy_repository, planned_jobs, small_config, snakemake
+from conftest import ROOT, chromium_dom, copy_repository, planned_jobs, small_config, snakemake
 from verify import byte_differences, deterministic_files
 
 pytestmark = pytest.mark.workflow
@@ -246,9 +246,6 @@ def test_a_truncated_artefact_is_reported_and_remade(run_small, tmp_path):
 def test_the_course_page_shows_every_artefact_inline(run_small):
     """results/course.html: every artefact inline, captions with the parameters each was made with, no path of
     this machine; opened in headless Chromium (CI installs it), every image and the video are displayed."""
-    import os
-    import shutil
-
     workdir, config = run_small
     page = (workdir / "results/course.html").read_text()
     res = workdir / "results"
@@ -262,14 +259,7 @@ def test_the_course_page_shows_every_artefact_inline(run_small):
     assert f"with n = {config['random_walk']['n']}; seed = {config['seed']}" in page  # the job's own params
     assert "Stale" not in page
     pngs = sum(1 for p in res.rglob("*.png") if not p.relative_to(res).as_posix().startswith(("logs/", "check/")))
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        assert not os.environ.get("CI"), "CI installs Debian's chromium to open the page"
-        pytest.skip("no Chromium here (CI has it)")
-    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                          f"--user-data-dir={workdir / 'chromium-profile'}", "--virtual-time-budget=8000", "--dump-dom",
-                          (workdir / "results/course.html").as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = chromium_dom(workdir / "results/course.html", workdir / "chromium-profile")
     body = re.search(r"<body([^>]*)>", dom).group(1)
     assert f'data-images="{pngs}"' in body and f'data-images-shown="{pngs}"' in body, body
     assert 'data-videos="1"' in body and 'data-videos-shown="1"' in body, body

@@ -1,7 +1,5 @@
 # The course as one page to share: results/course.html (part of `all`). It shows results/course/compare.md too
 # when `snakemake --cores all course` has made it (not an input: the default run need not make the comparison).
-import os
-
 
 def current_params(wildcards):
     """Each rule's params as the current config gives them (those that need no wildcards): to mark stale artefacts."""
@@ -21,7 +19,7 @@ rule write_course_page:
     params:
         current=current_params,
         config=config,
-        private=lambda wildcards: [str(REPO) + os.sep, os.getcwd() + os.sep, str(REPO), os.getcwd()],
+        repo=lambda wildcards: str(REPO),
     log:
         log_of("write_course_page", "course"),
     script:

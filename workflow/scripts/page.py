@@ -8,6 +8,12 @@ parameters the job that made it recorded (results/logs/<rule>/*.params.json),
 marked **stale** where the current config would give other ones, and its
 verify status. No file is linked, nothing is loaded from the network, and no
 path of the machine that made it appears: one file to send or put online.
+
+Every text the page did not write itself (data, config values, paths, logs,
+dtypes) is escaped: Markdown artefacts are rendered with raw HTML turned into
+text, then sanitised (nh3); paths are named relative to the checkout or the
+working folder, or by their file name, as each text is read, never by editing
+the finished page.
 """
 
 import base64
@@ -87,10 +93,10 @@ def ansi_to_html(text):
     return "".join(out)
 
 
-def csv_table(path, limit=12):
+def csv_table(path, paths, limit=12):
     """A CSV file as an HTML table (the first and last rows of a long one, in a scrolling box)."""
     with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
+        rows = [[paths.shown(cell) for cell in row] for row in csv.reader(f)]
     head, body = rows[0], rows[1:]
     shown = body if len(body) <= 2 * limit else body[:limit] + [["..."] * len(head)] + body[-limit:]
     cells = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in shown)
@@ -105,12 +111,14 @@ def array_html(path):
 
     def one(name, A):
         if A.dtype.names:
-            header = "".join(f"<th>{n}</th>" for n in A.dtype.names)
+            header = "".join(f"<th>{html.escape(n)}</th>" for n in A.dtype.names)
             body = "".join("<tr>" + "".join(f"<td>{html.escape(str(row[n]))}</td>" for n in A.dtype.names) + "</tr>"
                            for row in A[:50])
-            return f"<p><b>{name}</b>: {A.shape[0]} rows of {A.dtype}</p><table><tr>{header}</tr>{body}</table>"
+            return (f"<p><b>{html.escape(name)}</b>: {A.shape[0]} rows of {html.escape(str(A.dtype))}</p>"
+                    f"<table><tr>{header}</tr>{body}</table>")
         preview = np.array2string(A, threshold=40, edgeitems=4, max_line_width=110)
-        return f"<p><b>{name}</b>: shape {A.shape}, {A.dtype}</p><pre>{html.escape(preview)}</pre>"
+        return (f"<p><b>{html.escape(name)}</b>: shape {A.shape}, {html.escape(str(A.dtype))}</p>"
+                f"<pre>{html.escape(preview)}</pre>")
 
     if str(path).endswith(".npz"):
         with np.load(path, allow_pickle=False) as archive:
@@ -118,8 +126,9 @@ def array_html(path):
     return one(Path(path).name, np.load(path, allow_pickle=False))
 
 
-def provenance_html(path):
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+def provenance_html(path, paths):
+    """provenance.json as a table: Python, platform, commit, config hash, then every package's version."""
+    data = json.loads(paths.shown(Path(path).read_text(encoding="utf-8")))
     rows = [("Python", data.get("python", "")), ("platform", data.get("platform", "")),
             ("commit", data.get("git_commit", "")), ("config SHA-256", data.get("config_sha256", ""))]
     rows += sorted(data.get("packages", {}).items())
@@ -127,15 +136,59 @@ def provenance_html(path):
     return f"<table>{cells}</table>"
 
 
-def markdown_html(path):
-    """A Markdown artefact rendered as HTML (tables and fenced code included)."""
+def safe_markdown(text):
+    """Markdown as HTML in which nothing runs: raw HTML shown as text, then the result sanitised.
+
+    Python-Markdown passes raw HTML through; its two raw-HTML readers are
+    removed (as its release notes advise in place of the old safe mode), so
+    ``<script>`` in a lemma or a config value is shown, not run. nh3 (the
+    Ammonia sanitiser) then drops whatever could still run: ``javascript:``
+    links, event attributes.
+    """
     import markdown
+    import nh3
 
-    text = Path(path).read_text(encoding="utf-8")
-    return markdown.markdown(text, extensions=["tables", "fenced_code"])
+    md = markdown.Markdown(extensions=["tables", "fenced_code"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return nh3.clean(md.convert(text), url_schemes={"http", "https", "mailto"})
 
 
-def body_of(path, relative):
+def markdown_html(path, paths):
+    """A Markdown artefact rendered as HTML (tables and fenced code included), its paths named by ``paths``."""
+    return safe_markdown(paths.shown(Path(path).read_text(encoding="utf-8")))
+
+
+class Paths:
+    """How the page names the machine's paths: relative to the checkout or working folder, else by file name.
+
+    ``roots`` are folders (the checkout, the working folder); ``files`` are
+    absolute paths outside them that the config names (a photo of the
+    user's). :meth:`shown` rewrites them in a text as it is read: a root is
+    matched only where a path starts (not inside a word, a tag or another
+    path) and only before a ``/`` or the path's end, so a checkout at ``/c``
+    leaves ``</code>`` and ``/cat`` alone.
+    """
+
+    def __init__(self, roots=(), files=()):
+        import os
+
+        self.roots = sorted({str(r).rstrip("/") for r in roots if str(r).strip("/")}, key=len, reverse=True)
+        self.files = sorted({str(f) for f in files if os.path.isabs(str(f))
+                             and not any(str(f).startswith(root + "/") for root in self.roots)}, key=len, reverse=True)
+
+    def shown(self, text):
+        """``text`` with every path under a root made relative to it, and every outside file named by its name."""
+        start, end = r"(?<![\w.~/-])", r"(?![\w.~-])"
+        for file in self.files:
+            text = re.sub(start + re.escape(file) + end, lambda match, name=Path(file).name: name, text)
+        for root in self.roots:
+            text = re.sub(start + re.escape(root) + r"/", "", text)
+            text = re.sub(start + re.escape(root) + r"(?![\w.~/-])", ".", text)
+        return text
+
+
+def body_of(path, relative, paths):
     """An artefact as HTML that shows it inline: images and video embedded, text rendered, tables as tables."""
     suffix = Path(relative).suffix
     if suffix == ".png":
@@ -145,14 +198,14 @@ def body_of(path, relative):
         data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
         return f'<video controls loop muted playsinline src="data:video/mp4;base64,{data}"></video>'
     if suffix == ".md":
-        return markdown_html(path)
+        return markdown_html(path, paths)
     if suffix == ".csv":
-        return csv_table(path)
+        return csv_table(path, paths)
     if suffix in (".npy", ".npz"):
         return array_html(path)
     if suffix == ".json":
-        return provenance_html(path)
-    text = Path(path).read_text(encoding="utf-8")
+        return provenance_html(path, paths)
+    text = paths.shown(Path(path).read_text(encoding="utf-8"))
     return f"<pre class='term'>{ansi_to_html(text)}</pre>" if "\x1b[" in text else f"<pre>{html.escape(text)}</pre>"
 
 
@@ -198,18 +251,22 @@ def verify_status(results):
 
 def statements_html(module):
     """The module's exercises: each function's signature and its statement (the students' text), rendered."""
-    import markdown
-
     import exercises
 
     found = [e for e in exercises.all_exercises() if e.module == module]
     return "".join(f"<div class='statement'><code class='sig'>{html.escape(e.name + e.signature)}</code>"
-                   f"{markdown.markdown(e.statement.replace('``', '`'))}</div>" for e in found)
+                   f"{safe_markdown(e.statement.replace('``', '`'))}</div>" for e in found)
 
 
-def page(results, current, config):
-    """The whole HTML page, from the artefacts under ``results`` and the current params of each rule."""
+def page(results, current, config, roots=()):
+    """The whole HTML page, from the artefacts under ``results`` and the current params of each rule.
+
+    ``roots`` are the folders whose paths the page names relatively (the
+    checkout, the working folder); the photos that config key quantize.images
+    names outside them are named by their file name.
+    """
     results = Path(results)
+    paths = Paths(roots, files=[*config["quantize"]["images"].values(), config["records"]["data"]])
     made, status = records(results), verify_status(results)
     chapters = list(dict.fromkeys(c for c, *_ in COURSE))
     parts = [f"<h1>Advanced NumPy, regenerated</h1><p>The \"Advanced NumPy\" course (N. P. Rougier, G-Node summer "
@@ -233,11 +290,12 @@ def page(results, current, config):
                     verdict = status.get(relative)
                     badge = ("" if verdict is None else f" <span class='{'ok' if verdict == 'ok' else 'bad'}'>"
                              f"verify: {html.escape(verdict)}</span>")
+                    words = paths.shown(described(params))
                     caption = (f"<b>{html.escape(relative)}</b>, made by rule <code>{html.escape(rule)}</code>"
-                               + (f" with {html.escape(described(params))}" if described(params) else "")
+                               + (f" with {html.escape(words)}" if words else "")
                                + (". <span class='stale'>Stale: the current config would make it with other "
                                   "parameters; rerun snakemake.</span>" if stale else ".") + badge)
-                    parts.append(f"<figure>{body_of(path, relative)}<figcaption>{caption}</figcaption>"
+                    parts.append(f"<figure>{body_of(path, relative, paths)}<figcaption>{caption}</figcaption>"
                                  "</figure>")
     summary = f"<p class='caption'>{stale_count} stale artefact(s).</p>" if stale_count else ""
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Advanced NumPy, regenerated</title>"
@@ -248,9 +306,11 @@ if __name__ == "__main__" and "snakemake" in globals():
     from pipeline import entry, save_text
 
     def main():
-        text = page("results", snakemake.params.current, snakemake.params.config)
-        for private in snakemake.params.private:  # no path of this machine in a page to share
-            text = text.replace(private, "")
+        import os
+
+        # no path of this machine in a page to share: the checkout's and the working folder's named relatively
+        text = page("results", snakemake.params.current, snakemake.params.config,
+                    roots=[snakemake.params.repo, os.getcwd()])
         save_text(snakemake.output.html, text)
 
     entry(snakemake, main)

@@ -117,25 +117,69 @@ def read_bytes(path, cap, what="file", key=None):
 # -- writing files -----------------------------------------------------------
 
 
+def check_output(path):
+    """Refuse, before any work, an output ``path`` that exists and is not a regular file.
+
+    Renaming a finished file over a device, a FIFO, a socket or a folder would
+    replace it (run as root, ``/dev/null`` became a PNG): we write only regular
+    files. A symbolic link is judged by what it points to.
+
+    Raises
+    ------
+    InputError
+        Naming the path and what it is.
+    """
+    try:
+        kind = stat.S_IFMT(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise InputError(f"{path}: cannot be written ({error.strerror or error})") from None
+    if kind != stat.S_IFREG:
+        raise InputError(f"{path}: is {KINDS.get(kind, 'not a regular file')}; only regular files are written, "
+                         "so nothing was written there")
+
+
+def write_error(path, error):
+    """An OSError met while writing ``path`` as the InputError a user reads: the file and the cause, one line."""
+    import errno
+
+    hints = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+             errno.EFBIG: "the file would pass the size limit (ulimit -f)", errno.EROFS: "read-only file system",
+             errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
+    cause = hints.get(error.errno, error.strerror or type(error).__name__)
+    return InputError(f"{path}: cannot be written: {cause}; nothing was written under that name")
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside ``path``; rename it to ``path`` only on success.
 
     A job killed half way leaves at most a hidden ``.tmp`` file, never a
     truncated file under the real name that a later run could take as done.
+    An existing ``path`` that is not a regular file is refused before anything
+    is written (:func:`check_output`); a read-only folder, a full disk or a
+    file-size limit ends in one :class:`InputError` naming ``path`` and the
+    cause, and the temporary file is removed.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.*.tmp{path.suffix}"):  # left by a writer that was killed
-        stale.unlink(missing_ok=True)
+    check_output(path)
     # same folder (so the rename is atomic), same suffix (writers pick the format by it), usual permissions
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f".{path.name}.*.tmp{path.suffix}"):  # left by a writer that was killed
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink(missing_ok=True)
         yield Path(tmp)
+        check_output(path)  # made while we wrote? still never renamed over
         os.replace(tmp, path)
+    except OSError as error:
+        raise write_error(path, error) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        with contextlib.suppress(OSError):
+            if os.path.isfile(tmp) and not os.path.islink(tmp):
+                os.unlink(tmp)
 
 
 def save_npy(path, array):
@@ -245,6 +289,17 @@ def record_params(snakemake):
         tmp.write_text(json.dumps(record, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")
 
 
+class QuietFileHandler(logging.FileHandler):
+    """A job's log file that, when it cannot be written (a full disk), says nothing more: stderr still has every line.
+
+    The standard handler prints a "--- Logging error ---" traceback for every
+    message it could not write.
+    """
+
+    def handleError(self, record):  # noqa: N802 (logging's name)
+        pass
+
+
 def entry(snakemake, main):
     """Run ``main()`` as a Snakemake job: log to the job's log file and stderr.
 
@@ -257,8 +312,11 @@ def entry(snakemake, main):
     """
     handlers = [logging.StreamHandler(sys.stderr)]
     if snakemake.log:
-        Path(snakemake.log[0]).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(snakemake.log[0], mode="w", encoding="utf-8"))
+        try:
+            Path(snakemake.log[0]).parent.mkdir(parents=True, exist_ok=True)
+            handlers.append(QuietFileHandler(snakemake.log[0], mode="w", encoding="utf-8"))
+        except OSError as error:  # a full disk, a read-only folder: the job still says what happens, on stderr
+            print(f"note: {write_error(snakemake.log[0], error)}", file=sys.stderr)
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=handlers, force=True)
     log.info("rule %s: %s", snakemake.rule, ", ".join(map(str, snakemake.output)))
     started = time.time_ns()
@@ -273,6 +331,10 @@ def entry(snakemake, main):
         record_params(snakemake)
     except InputError as error:
         log.error("error: %s", error)
+        sys.exit(1)
+    except MemoryError:
+        log.error("error: rule %s ran out of memory (the process's memory limit, ulimit -v, or the machine's) and "
+                  "nothing it wrote is kept; give it more memory or lower the sizes in config.yaml", snakemake.rule)
         sys.exit(1)
     except KeyboardInterrupt:
         # Outputs this job finished before the interrupt are removed too (only those it wrote: newer than its

@@ -223,13 +223,13 @@ def check_paths(source, output, palette=None):
     Raises
     ------
     pipeline.InputError
-        If ``output`` (or ``palette``) is an existing folder, is the input
-        file itself (same file, also through a link), or if ``palette`` and
-        ``output`` are the same path.
+        If ``output`` (or ``palette``) is an existing folder, device, FIFO or
+        socket, is the input file itself (same file, also through a link), or
+        if ``palette`` and ``output`` are the same path.
     """
     from pathlib import Path
 
-    from pipeline import InputError
+    from pipeline import InputError, check_output
 
     def same(a, b):
         a, b = Path(a), Path(b)
@@ -244,6 +244,7 @@ def check_paths(source, output, palette=None):
             raise InputError(f"{path}: is a folder; {name} must be the path of a file to write")
         if same(path, source):
             raise InputError(f"{path}: is the input image itself; {name} must be another file (nothing was written)")
+        check_output(path)  # a device, a FIFO or a socket is never replaced
     if palette is not None and same(palette, output):
         raise InputError(f"{palette}: --palette is the same file as OUTPUT; give it its own name, such as "
                          f"{Path(output).with_suffix('.npy')}")

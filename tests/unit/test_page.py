@@ -1,0 +1,49 @@
+"""The page escapes what it did not write and names paths without editing the finished page."""
+
+import base64
+import re
+
+import numpy as np
+
+import page
+from pipeline import save_npz
+
+
+def test_safe_markdown_shows_raw_html_as_text():
+    out = page.safe_markdown("Words: <script>alert(1)</script>, <img src=x onerror=alert(2)>, <i>x</i>\n")
+    assert "<script" not in out and "<img" not in out and "<i>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "&lt;i&gt;x&lt;/i&gt;" in out
+
+
+def test_safe_markdown_drops_javascript_links_and_keeps_markdown():
+    out = page.safe_markdown("[click](javascript:alert(1)) and `code <b>` and **bold**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert "javascript:" not in out
+    assert "<code>code &lt;b&gt;</code>" in out and "<strong>bold</strong>" in out and "<td>1</td>" in out
+
+
+def test_paths_relative_to_roots_and_outside_files_by_name():
+    paths = page.Paths(roots=["/c", "/home/u/run"], files=["/home/u/photos/my cat.jpg", "/c/data/kitten.jpg"])
+    text = "`/c/data/x.txt` and /c and </code> and /cat and /c2/y and (/home/u/photos/my cat.jpg) /home/u/run/results/a"
+    assert paths.shown(text) == ("`data/x.txt` and . and </code> and /cat and /c2/y and (my cat.jpg) results/a")
+
+
+def test_page_at_a_short_checkout_path_keeps_images_and_tags_intact(tmp_path):
+    """A checkout at /c: the old page replaced '/c' across the finished page and broke every image and </code>."""
+    results = tmp_path / "results"
+    (results / "warmup").mkdir(parents=True)
+    png = base64.b64decode("ab/cd/c/" * 64)  # bytes whose base64 holds "/c", as real images do
+    assert "/c" in base64.b64encode(png).decode()
+    (results / "warmup/diffusion.png").write_bytes(png)
+    (results / "verify.md").write_text("# Verification\n\nrestore it with `git checkout -- /c/workflow/references/x`"
+                                       " and `a` `b` `c`\n")
+    data = np.array([(1, "<b>x</b>", 3, 0.5)], dtype=[("rank", "<i8"), ("lemma", "U10"), ("frequency", "<i8"),
+                                                       ("dispersion", "<f8")])
+    save_npz(results / "warmup/sorted.npz", data=data, sorted=data)
+    config = {"seed": 1, "quantize": {"images": {"kitten": "data/kitten.jpg"}}, "records": {"data": "data/d.txt"}}
+    text = page.page(results, {}, config, roots=["/c"])
+    shown = re.search(r'src="data:image/png;base64,([^"]+)"', text).group(1)
+    assert base64.b64decode(shown) == png
+    assert "git checkout -- workflow/references/x" in text
+    assert len(re.findall(r"<code[ >]", text)) == text.count("</code>") > 0
+    # the structured dtype, '<i8' included, is text, not a tag; the lemma's tags too
+    assert "rows of [(&#x27;rank&#x27;, &#x27;&lt;i8&#x27;)" in text and "&lt;b&gt;x&lt;/b&gt;" in text
