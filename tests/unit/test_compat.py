@@ -1,9 +1,13 @@
 """The course under other NumPy versions (compat.py): computing, comparing, and the matrix a person reads."""
 
 import json
+import os
+import re
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 
 import compat
@@ -57,3 +61,91 @@ def test_matrix_and_page_name_every_status_and_our_warnings():
 def test_pinned_reads_the_requirements():
     assert compat.pinned(["pillow", "pyyaml"]) == [f"pillow=={__import__('PIL').__version__}",
                                                    f"pyyaml=={yaml.__version__}"]
+
+
+# -- never lies, never crashes (issue 24) ------------------------------------------------------------------
+
+UNREACHABLE = {"PIP_INDEX_URL": "http://127.0.0.1:9/simple", "PIP_RETRIES": "1", "PIP_TIMEOUT": "2",
+               "PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": "", "PIP_NO_INPUT": "1"}
+
+
+@pytest.mark.parametrize("stderr,reason", [
+    ("WARNING: Retrying (Retry(total=0)) after connection broken by 'NewConnectionError(... [Errno 111] Connection "
+     "refused)'\nERROR: Could not find a version that satisfies the requirement numpy==2.2.6 (from versions: none)",
+     "the package registry could not be reached (WARNING: Retrying"),
+    ("ERROR: Could not find a version that satisfies the requirement numpy==1.9.0 (from versions: 1.23.2, 1.26.4, "
+     "2.4.6)\nERROR: No matching distribution found for numpy==1.9.0",
+     "no NumPy 1.9.0 wheel for Python 3.11 (the oldest with one is 1.23.2)"),
+    ("ERROR: Could not find a version that satisfies the requirement numpy==2.2.99 (from versions: 1.23.2, 2.2.6, "
+     "2.4.6)", "no such NumPy version (Python 3.11 has wheels from 1.23.2 to 2.4.6)"),
+])
+def test_why_not_installable_names_the_cause(stderr, reason, monkeypatch):
+    monkeypatch.setattr(compat.sys, "version_info", (3, 11, 7))
+    version = re.search(r"numpy==([0-9.]+)", stderr).group(1)
+    assert compat.why_not_installable(version, stderr).startswith(reason)
+
+
+def fake_environment(cache, version, python=True):
+    """An environment folder numpy-<version> with compat's marker whose python imports this NumPy (or is gone)."""
+    folder = cache / f"numpy-{version}"
+    (folder / "bin").mkdir(parents=True)
+    if python:  # this environment's python, as a launcher (a link would be taken for a venv of its own)
+        (folder / "bin/python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+        (folder / "bin/python").chmod(0o755)
+    (folder / compat.MARKER).write_text(version)
+    return folder
+
+
+@pytest.mark.parametrize("python", [True, False], ids=["holds-another-numpy", "python-deleted"])
+def test_an_environment_is_checked_on_every_run_never_labelled_with_the_version_asked(tmp_path, monkeypatch, python):
+    """numpy-9.9.9 that holds this NumPy (2.4.6) was reported 'NumPy 9.9.9: same'; one whose python was deleted
+    gave a FileNotFoundError on every rerun. Both are made again; here the registry is out of reach, so the
+    version is not installable, with that reason."""
+    for key, value in UNREACHABLE.items():
+        monkeypatch.setenv(key, value)
+    folder = fake_environment(tmp_path, "9.9.9", python)
+    with pytest.raises(compat.NotInstallable, match="the package registry could not be reached"):
+        compat.environment("9.9.9", tmp_path)
+    assert not (folder / compat.MARKER).exists()
+
+
+def test_the_matching_environment_is_kept(tmp_path, monkeypatch):
+    for key, value in UNREACHABLE.items():  # nothing to install: it would fail
+        monkeypatch.setenv(key, value)
+    folder = fake_environment(tmp_path, np.__version__)
+    assert compat.environment(np.__version__, tmp_path) == folder / "bin/python"
+
+
+def test_a_folder_compat_did_not_make_is_left_alone(tmp_path):
+    folder = tmp_path / "numpy-9.9.9"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(RuntimeError, match="holds files that compat did not make"):
+        compat.environment("9.9.9", tmp_path)
+    assert (folder / "notes.txt").read_text() == "mine"
+
+
+def test_a_matrix_always_even_when_no_version_installs(tmp_path):
+    results = [{"numpy": "1.9.0", "not_installable": "no NumPy 1.9.0 wheel for Python 3.11",
+                "rows": {"a.npy": ["not-installable", "no NumPy 1.9.0 wheel"],
+                         "b.png": ["not-installable", "no NumPy 1.9.0 wheel"]}}]
+    rows, _ = compat.matrix(results)
+    assert [(r["artefact"], r["status"]) for r in rows] == [("a.npy", "not-installable"), ("b.png", "not-installable")]
+    compat.draw_matrix(rows, tmp_path / "m.png")
+    compat.draw_matrix([], tmp_path / "empty.png")  # was TypeError: Invalid shape (0,) for image data
+    assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "empty.png").exists()
+
+
+def test_compat_fails_after_the_matrix_on_error_or_differs(tmp_path):
+    from pipeline import InputError, save_csv
+
+    columns = ("artefact", "numpy", "status", "detail")
+    save_csv(tmp_path / "ok.csv", [{"artefact": "a", "numpy": "2.2.6", "status": "same", "detail": ""},
+                                   {"artefact": "a", "numpy": "1.9.0", "status": "not-installable", "detail": "x"}],
+             columns)
+    compat.verdict(tmp_path / "ok.csv")
+    save_csv(tmp_path / "bad.csv", [{"artefact": "a.npy", "numpy": "2.2.6", "status": "differs", "detail": "max 1"},
+                                    {"artefact": "b.npy", "numpy": "2.2.6", "status": "error", "detail": "boom"}],
+             columns)
+    with pytest.raises(InputError, match=r"2 artefact\(s\) differ or fail.*\n  NumPy 2.2.6: a.npy: differs: max 1"):
+        compat.verdict(tmp_path / "bad.csv")

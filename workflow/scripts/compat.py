@@ -16,6 +16,7 @@ failed run.
 
 import functools
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import warnings
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent
+log = logging.getLogger("course")  # pipeline.log, without importing pipeline in the compat environment
 # What the compat environment gets beside NumPy: what the computations import (pinned as in requirements.txt)
 EXTRAS = ("pillow", "pyyaml")
 
@@ -161,20 +163,90 @@ def pinned(names):
     return [f"{name}=={pins[name]}" for name in names if name in pins]
 
 
+MARKER = ".complete"  # written by environment() once NumPy is installed: the folder is ours, and finished
+UNREACHABLE = ("NewConnectionError", "Failed to establish a new connection", "Network is unreachable",
+               "Temporary failure in name resolution", "Name or service not known", "Max retries exceeded",
+               "ProxyError", "Connection refused", "ConnectTimeoutError", "ReadTimeoutError")
+
+
+class NotInstallable(RuntimeError):
+    """NumPy ``version`` cannot be installed here; the message says why in a few words."""
+
+
+def installed_numpy(python):
+    """The NumPy version that ``python`` imports, or None if it cannot run or import NumPy."""
+    try:
+        run = subprocess.run([str(python), "-c", "import numpy; print(numpy.__version__)"], capture_output=True,
+                             text=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return run.stdout.strip() if run.returncode == 0 else None
+
+
+def why_not_installable(version, stderr):
+    """pip's failure to install numpy==``version`` in a few words: the registry unreachable, no wheel, no such version.
+
+    pip lists the versions it found with a wheel for this Python
+    (``--only-binary``): none while the registry cannot be reached; a
+    version older than all of them has no wheel for this Python; one within
+    or past their range does not exist.
+    """
+    from packaging.version import InvalidVersion, Version
+
+    python = f"Python {sys.version_info[0]}.{sys.version_info[1]}"
+    if any(sign in stderr for sign in UNREACHABLE):
+        cause = next(line for line in stderr.splitlines() if any(sign in line for sign in UNREACHABLE))
+        return f"the package registry could not be reached ({cause.strip()[:160]})"
+    found = [v.strip() for v in stderr.partition("(from versions:")[2].partition(")")[0].split(",") if v.strip()]
+    if found == ["none"] or "(from versions: none)" in stderr:
+        return "the package registry lists no NumPy wheel for this machine (or it could not be reached)"
+    try:
+        asked, listed = Version(version), sorted(Version(v) for v in found)
+    except InvalidVersion:
+        listed = []
+    if listed and asked < listed[0]:
+        return f"no NumPy {version} wheel for {python} (the oldest with one is {listed[0]})"
+    if listed:
+        return f"no such NumPy version ({python} has wheels from {listed[0]} to {listed[-1]})"
+    lines = [line for line in stderr.splitlines() if line.startswith("ERROR")] or stderr.splitlines() or ["?"]
+    return lines[0].removeprefix("ERROR: ").split(" (from versions:")[0].strip()
+
+
 def environment(version, cache):
-    """The python of a venv with NumPy ``version`` (made once under ``cache``); or raise RuntimeError(pip's reason)."""
+    """The python of a venv that holds NumPy ``version``, made under ``cache`` once and checked on every run.
+
+    An environment whose python is gone, whose NumPy does not import, or
+    whose NumPy is not ``version`` (someone installed another into it) is made
+    again; only a folder this function made (with its marker) is cleared.
+
+    Raises
+    ------
+    NotInstallable
+        pip's reason, in a few words (:func:`why_not_installable`).
+    RuntimeError
+        The folder exists but was not made here, so it is left alone.
+    """
     folder = Path(cache) / f"numpy-{version}"
     python = folder / "bin" / "python"
-    done = folder / ".complete"
+    done = folder / MARKER
     if done.exists():
-        return python
+        found = installed_numpy(python)
+        if found == version:
+            return python
+        log.info("numpy %s: the environment %s %s; making it again", version, folder,
+                 f"holds NumPy {found}" if found else "cannot import NumPy (its python is gone or broken)")
+        done.unlink()
+    elif folder.exists() and any(folder.iterdir()) and not (folder / "pyvenv.cfg").exists():
+        raise RuntimeError(f"{folder} holds files that compat did not make; it is left alone (move it away)")
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(folder)], check=True, capture_output=True)
     install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                               "--only-binary", ":all:", f"numpy=={version}", *pinned(EXTRAS)],
                              capture_output=True, text=True, timeout=900)
     if install.returncode != 0:
-        lines = [l for l in install.stderr.splitlines() if l.startswith("ERROR")] or install.stderr.splitlines() or ["?"]
-        raise RuntimeError(lines[0].removeprefix("ERROR: ").split(" (from versions:")[0].strip())
+        raise NotInstallable(why_not_installable(version, install.stderr))
+    found = installed_numpy(python)
+    if found != version:
+        raise NotInstallable(f"pip installed NumPy {found}, not {version}")
     done.write_text(version)
     return python
 
@@ -224,17 +296,22 @@ def main_job(snakemake):
     """The Snakemake job of one version: environment, computation, comparison; results/compat/numpy-<v>.json."""
     import tempfile
 
-    from pipeline import log, save_text
+    from pipeline import InputError, save_text
 
     version = snakemake.wildcards.version
     result = {"numpy": version, "rows": {}, "warnings": []}
     try:
         python = environment(version, snakemake.params.cache)
-    except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+    except NotInstallable as error:
         log.info("numpy %s: not installable: %s", version, error)
-        result["not_installable"] = str(error) or type(error).__name__
+        result["not_installable"] = str(error)
+        # a row for every artefact, so that the matrix has them even when no version installs
+        result["rows"] = {relative: ["not-installable", str(error)]
+                          for relative in artefacts(snakemake.params.config, str(SCRIPTS.parents[1]))}
         save_text(snakemake.output.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
         return
+    except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+        raise InputError(f"numpy {version}: the environment could not be made: {error}") from None
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config.json"
         config.write_text(json.dumps(snakemake.params.config))
@@ -248,6 +325,9 @@ def main_job(snakemake):
             result["rows"] = {k: list(v) for k, v in rows.items()}
             result["warnings"] = report["warnings"]
             result["installed"] = report["numpy"]
+            if report["numpy"] != version:  # never labelled with the version asked for
+                result["rows"] = {k: ["error", f"the environment ran NumPy {report['numpy']}, not {version}"]
+                                  for k in rows}
     for relative, (status, detail) in sorted(result["rows"].items()):
         log.info("numpy %s  %-45s %-8s %s", version, relative, status, detail)
     save_text(snakemake.output.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
@@ -284,8 +364,8 @@ def draw_matrix(rows, path):
 
     from pipeline import save_figure
 
-    artefacts = sorted({r["artefact"] for r in rows})
-    versions = list(dict.fromkeys(r["numpy"] for r in rows))
+    artefacts = sorted({r["artefact"] for r in rows}) or ["(no artefact)"]
+    versions = list(dict.fromkeys(r["numpy"] for r in rows)) or ["(no version)"]
     cells = {(r["artefact"], r["numpy"]): r["status"] for r in rows}
     fig, ax = plt.subplots(figsize=(2.2 + 1.3 * len(versions), 0.6 + 0.32 * len(artefacts)))
     image = [[to_rgb(COLOURS.get(cells.get((a, v), ""), "#ffffff")) for v in versions] for a in artefacts]
@@ -329,6 +409,27 @@ def markdown(rows, warned):
 if __name__ == "__main__" and "snakemake" not in globals() and len(sys.argv) == 4 and sys.argv[1] == "compute":
     compute(sys.argv[2], sys.argv[3])
 
+def failures(matrix_csv):
+    """The rows of matrix.csv whose status is ``error`` or ``differs``: what makes `compat` fail."""
+    import csv
+
+    with open(matrix_csv, newline="", encoding="utf-8") as f:
+        return [row for row in csv.DictReader(f) if row["status"] in ("error", "differs")]
+
+
+def verdict(matrix_csv):
+    """`snakemake compat`'s last job: raise InputError listing the failing rows, after the matrix was written."""
+    from pipeline import InputError
+
+    bad = failures(matrix_csv)
+    if bad:
+        listed = "\n  ".join(f"NumPy {r['numpy']}: {r['artefact']}: {r['status']}: {r['detail']}" for r in bad[:20])
+        more = f"\n  ... and {len(bad) - 20} more" if len(bad) > 20 else ""
+        raise InputError(f"{len(bad)} artefact(s) differ or fail under another NumPy (the whole matrix is in "
+                         f"{Path(matrix_csv).with_suffix('.md')}):\n  {listed}{more}")
+    log.info("compat: no artefact differs or fails (%s)", Path(matrix_csv).with_suffix(".md"))
+
+
 if __name__ == "__main__" and "snakemake" in globals():
     from pipeline import entry, save_csv, save_text
 
@@ -341,4 +442,6 @@ if __name__ == "__main__" and "snakemake" in globals():
         save_text(snakemake.output.md, markdown(rows, warned))
         draw_matrix(rows, snakemake.output.png)
 
-    entry(snakemake, (lambda: main_job(snakemake)) if snakemake.rule == "run_under_numpy" else gather)
+    jobs = {"run_under_numpy": lambda: main_job(snakemake), "gather_compat": gather,
+            "compat": lambda: verdict(snakemake.input.csv)}
+    entry(snakemake, jobs[snakemake.rule])
