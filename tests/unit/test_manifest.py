@@ -114,3 +114,23 @@ def test_committed_references_match_their_manifest():
     assert entries and all(manifest.sha256(refs / name) == digest for name, digest in entries.items())
     on_disk = {p.relative_to(refs).as_posix() for p in refs.rglob("*") if p.is_file()}
     assert on_disk - set(entries) == {"MANIFEST.sha256", "README.md"}
+
+
+@pytest.mark.parametrize("folder,reason", [
+    (str(ROOT / "data"), "data/"),
+    (str(ROOT / "workflow"), "workflow/"),
+    (str(ROOT / "workflow/scripts"), "workflow/ \\(or inside it\\), where the reference solutions are"),
+    (str(ROOT), "the repository"),
+    ("/etc", "system folder"),
+    (str(Path.home()), "home folder"),
+])
+def test_solutions_get_the_guard_references_have_and_not_workflow(folder, reason):
+    with pytest.raises(InputError, match=f"config key solutions = '{folder}' is not allowed: .*{reason}.*such as "
+                                         "solutions"):
+        manifest.check_folder(folder, ROOT, key="solutions")
+
+
+def test_solutions_and_references_in_their_usual_folders_are_allowed(tmp_path):
+    manifest.check_folder(ROOT / "solutions", ROOT, key="solutions")
+    manifest.check_folder(tmp_path / "my-solutions", ROOT, key="solutions")
+    manifest.check_folder(ROOT / "workflow/references", ROOT)

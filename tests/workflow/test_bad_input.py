@@ -77,3 +77,13 @@ def test_configfile_with_aliases_or_duplicates_refused_before_any_job(tmp_path):
                                      "--configfile", str(tmp_path / "extra.yaml"), "-n"])
         assert result.returncode != 0 and f"{tmp_path / 'extra.yaml'}, {message}" in result.stdout + result.stderr
         assert outputs(tmp_path / "run") == []
+
+
+@pytest.mark.parametrize("folder", ["data", "workflow/scripts"])
+def test_solutions_in_data_or_the_scripts_refused_before_any_job(tmp_path, folder):
+    """`exercises` wrote twelve skeletons into data/, and `check` graded the references '31 correct'."""
+    config = small_config(solutions=str(ROOT / folder))
+    for target in ("exercises", "check"):
+        result = snakemake(tmp_path, config, "-n", target, check=False)
+        assert result.returncode != 0
+        assert f"config key solutions = '{ROOT / folder}' is not allowed" in result.stdout + result.stderr

@@ -35,11 +35,14 @@ SYSTEM = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", 
 LINE = re.compile(r"([0-9a-f]{64})  (\S(?:.*\S)?)")
 
 
-def unsafe(folder, repo):
+def unsafe(folder, repo, code=False):
     """Say why ``folder`` must not hold references (a short phrase), or return None if it may.
 
     ``folder`` and ``repo`` are compared after resolving links, so a link to
-    ``/`` is refused as ``/`` is.
+    ``/`` is refused as ``/`` is. With ``code``, the repository's ``workflow/``
+    (the reference scripts, the rules) and anything in it is refused too: a
+    folder of solutions there would write skeletons among the references'
+    scripts, and the check would grade the references.
     """
     folder, repo = Path(os.path.realpath(folder)), Path(os.path.realpath(repo))
     home = Path(os.path.realpath(Path.home()))
@@ -52,6 +55,9 @@ def unsafe(folder, repo):
     data = repo / "data"
     if folder == data or data in folder.parents:
         return "it is the inputs' folder data/ (or inside it)"
+    workflow = repo / "workflow"
+    if code and (folder == workflow or workflow in folder.parents):
+        return "it is the workflow's own folder workflow/ (or inside it), where the reference solutions are"
     if folder == home or folder in home.parents:
         return "it is the home folder or holds it"
     if any(folder == Path(s) or Path(s) in folder.parents for s in SYSTEM):
@@ -62,11 +68,13 @@ def unsafe(folder, repo):
 
 
 def check_folder(folder, repo, key="references"):
-    """Raise InputError naming the config key and value if ``folder`` may not hold references."""
-    reason = unsafe(folder, repo)
+    """Raise InputError naming the config key and value if ``folder`` may not hold references (or, for key
+    ``solutions``, a student's solutions: not in workflow/ either)."""
+    reason = unsafe(folder, repo, code=key == "solutions")
     if reason:
-        raise InputError(f"config key {key} = {str(folder)!r} is not allowed: {reason}; references need a "
-                         f"folder of their own, such as workflow/references")
+        example = "solutions" if key == "solutions" else "workflow/references"
+        raise InputError(f"config key {key} = {str(folder)!r} is not allowed: {reason}; {key} need a "
+                         f"folder of their own, such as {example}")
 
 
 def read(folder):
