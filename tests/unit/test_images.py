@@ -464,3 +464,20 @@ def test_without_imagecodecs_pillow_reads_the_png(tmp_path, monkeypatch):
     monkeypatch.setattr(images, "decode_png", lambda *a: pytest.fail("imagecodecs used"))
     I, notes = images.read_image(tmp_path / "p.png")
     np.testing.assert_array_equal(I, A)
+
+
+@pytest.mark.parametrize("extension", [".gif", ".png"])
+def test_an_animation_is_read_from_its_first_frame_with_a_note(tmp_path, extension):
+    """An animated GIF or PNG (APNG) was quantized from its first frame with no note."""
+    g = np.random.default_rng(3)
+    frames = [Image.fromarray(g.integers(0, 4, (6, 7, 3), dtype=np.uint8) * 80) for _ in range(3)]
+    path = tmp_path / f"anim{extension}"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    I, notes = images.read_image(path)
+    with Image.open(path) as image:
+        first = np.asarray(image.convert("RGB"))
+    np.testing.assert_array_equal(I, first)
+    assert "3 frames: the first frame was used" in notes
+    single = tmp_path / f"one{extension}"
+    frames[0].save(single)
+    assert not any("frames" in n for n in images.read_image(single)[1])

@@ -168,8 +168,12 @@ def read_with_pillow(path):
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 check_pixels(path, *image.size)
+                frames = getattr(image, "n_frames", 1)
                 image.seek(0)
-                return to_rgb(image)
+                I, notes = to_rgb(image)
+                if frames > 1:  # an animated GIF or PNG, a multi-page TIFF
+                    notes.append(f"{frames} frames: the first frame was used")
+                return I, notes
     except UnidentifiedImageError:
         raise InputError(f"{path}: cannot be read as an image (not in a format Pillow knows)") from None
 
@@ -195,7 +199,7 @@ def png_chunks(path):
 
 
 def plain_png(path):
-    """(width, height) of an 8-bit RGB PNG with nothing to apply (no transparency, no orientation); else None.
+    """(width, height) of an 8-bit RGB PNG with nothing to apply (no transparency, no orientation, one frame); else None.
 
     Its pixels are then exactly what Pillow gives, read by :func:`decode_png`
     without Pillow. None too where imagecodecs is not installed (the course
@@ -212,7 +216,7 @@ def plain_png(path):
     if depth != 8 or colour_type != 2:
         return None
     for kind, data in chunks:
-        if kind in (b"tRNS", b"eXIf") or (kind in (b"tEXt", b"zTXt", b"iTXt")
+        if kind in (b"tRNS", b"eXIf", b"acTL") or (kind in (b"tEXt", b"zTXt", b"iTXt")
                                           and data.startswith(PNG_ORIENTATION_KEYWORDS)):
             return None
     if importlib.util.find_spec("imagecodecs") is None:
