@@ -177,3 +177,56 @@ def test_ctrl_c_says_what_stopped_and_a_plain_rerun_finishes(tmp_path):
     again = snakemake_fork.run(arguments)
     assert again.returncode == 0, again.stderr[-3000:]
     assert sorted(p.name for p in out.iterdir()) == ["log.csv", "perceptron.mp4", "perceptron.png"]
+
+
+def limited_run(tmp_path, config, target, limit=None):
+    """Snakemake as a plain subprocess (its jobs inherit the limit), making ``target`` in tmp_path/run."""
+    import resource
+
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    arguments = ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"), "--configfile",
+                 str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "1", target]
+    preexec = None if limit is None else (lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+    return subprocess.run([*SNAKEMAKE, *arguments], capture_output=True, text=True, preexec_fn=preexec, timeout=300)
+
+
+def test_a_memory_limit_that_stops_a_job_is_one_line_and_the_next_run_finishes(tmp_path):
+    """A walk of 30 million steps under a 900 MB address-space limit (ulimit -v): the job's MemoryError was a
+    traceback; now one line naming the rule, the file and the cause. Without the limit the same command finishes."""
+    config = small_config(random_walk={"n": 30_000_000})
+    failed = limited_run(tmp_path, config, "results/intro/random_walk.npy", limit=900 << 20)
+    assert failed.returncode != 0
+    assert ("error: rule simulate_random_walk ran out of memory making results/intro/random_walk.npy (the process's "
+            "memory limit, ulimit -v, or the machine's)") in failed.stderr
+    assert "Traceback" not in failed.stderr and "MemoryError" not in failed.stderr
+    assert not (tmp_path / "run/results/intro/random_walk.npy").exists()
+    again = limited_run(tmp_path, config, "results/intro/random_walk.npy")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert np.load(tmp_path / "run/results/intro/random_walk.npy", mmap_mode="r").shape == (30_000_000,)
+
+
+def test_a_full_disk_is_one_line_per_job_and_the_next_run_finishes(tmp_path):
+    """Results on a full disk (a tmpfs of 700 kB, in a mount namespace of the test's own: root only): every job
+    that cannot write says so in one line naming the file and the cause; no '--- Logging error ---', no OSError
+    traceback from our code, no partial file; on a disk with room the same command finishes."""
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare to mount a small tmpfs")
+    results = tmp_path / "run/results"
+    results.mkdir(parents=True)
+    config = small_config(diffusion={"steps": 400, "size": 400})  # a 1.3 MB diffusion.npy: more than the disk
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    target = "results/warmup/diffusion.npy"
+    arguments = ["--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"), "--configfile",
+                 str(tmp_path / "c.yaml"), "--replace-workflow-config", "--cores", "1", target]
+    script = f'mount -t tmpfs -o size=700k tmpfs "{results}" && exec "$@"'
+    full = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", *SNAKEMAKE,
+                           *arguments], capture_output=True, text=True, timeout=300)
+    assert full.returncode != 0
+    assert f"error: {target}: cannot be written: the disk is full; nothing was written under that name" in full.stderr
+    assert "Logging error" not in full.stderr and "OSError" not in full.stderr
+    assert list(results.iterdir()) == []  # the tmpfs went with its namespace; nothing leaked under it
+    again = subprocess.run([*SNAKEMAKE, *arguments], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert np.load(tmp_path / "run" / target).shape == (400, 400)

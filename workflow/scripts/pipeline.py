@@ -146,9 +146,21 @@ def write_error(path, error):
 
     hints = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
              errno.EFBIG: "the file would pass the size limit (ulimit -f)", errno.EROFS: "read-only file system",
-             errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
-    cause = hints.get(error.errno, error.strerror or type(error).__name__)
+             errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+             errno.EPIPE: "the program it was written through (the video encoder) stopped; its message is above"}
+    cause = hints.get(error.errno, error.strerror or str(error) or type(error).__name__)
+    if error.errno is None and free_bytes(Path(path).parent) == 0:  # NumPy's "160000 requested and 89584 written"
+        cause = "the disk is full"
     return InputError(f"{path}: cannot be written: {cause}; nothing was written under that name")
+
+
+def free_bytes(folder):
+    """The bytes left for us on the file system of ``folder`` (None if it cannot be asked)."""
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return None
+    return info.f_bavail * info.f_frsize
 
 
 @contextlib.contextmanager
@@ -333,8 +345,9 @@ def entry(snakemake, main):
         log.error("error: %s", error)
         sys.exit(1)
     except MemoryError:
-        log.error("error: rule %s ran out of memory (the process's memory limit, ulimit -v, or the machine's) and "
-                  "nothing it wrote is kept; give it more memory or lower the sizes in config.yaml", snakemake.rule)
+        log.error("error: rule %s ran out of memory making %s (the process's memory limit, ulimit -v, or the "
+                  "machine's), and nothing it wrote is kept; give it more memory or lower the sizes in config.yaml",
+                  snakemake.rule, snakemake.output[0])
         sys.exit(1)
     except KeyboardInterrupt:
         # Outputs this job finished before the interrupt are removed too (only those it wrote: newer than its
