@@ -9,13 +9,13 @@ from pathlib import Path
 os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
 sys.dont_write_bytecode = True
 
-sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
-import budget
-from pipeline import InputError, check_config, read_yaml
+from coursekit import budget
+from coursekit.config import check_config, read_yaml
+from coursekit.core import InputError
 
 # config.yaml beside this file; `--configfile other.yaml` is merged on top of it
 # (add `--replace-workflow-config` to use other.yaml alone). Read once first for a clear
-# message (file, line, column) on a YAML syntax error or an empty file (see pipeline.read_yaml).
+# message (file, line, column) on a YAML syntax error or an empty file (see coursekit.config.read_yaml).
 CONFIG_YAML = Path(workflow.basedir) / "config.yaml"
 try:
     read_yaml(CONFIG_YAML)

@@ -92,5 +92,5 @@ fi
 submitted=$(cat "$work"/cluster/.snakemake/log/*.log | grep -c "has been submitted with SLURM jobid" || true)
 [ "$submitted" -ge 15 ] || { echo "only $submitted jobs went through SLURM"; exit 1; }
 echo "$submitted jobs ran through SLURM"
-.venv/bin/python workflow/scripts/verify.py "$work/local/results" "$work/cluster/results"
+.venv/bin/python -m coursekit.references.verify "$work/local/results" "$work/cluster/results"
 echo "SLURM test passed"

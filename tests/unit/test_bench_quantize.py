@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import bench_quantize as bench
-import quantize_engine as engine
+from coursekit.benchmarks import quantizers as bench
+from coursekit.quantizer import engine
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_run_command_stops_a_command_that_hangs():
 
 @pytest.mark.skipif(not bench.installed("skimage"), reason="scikit-image (requirements-bench.txt) not installed")
 def test_unknown_photo_named_with_its_config_key(tmp_path):
-    from pipeline import InputError
+    from coursekit.core import InputError
 
     with pytest.raises(InputError, match=r"benchmarks.quantize.unseen: 'kitten' is not one of scikit-image's photos; "
                                          r"allowed: .*astronaut"):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-import benchmarks
-from pipeline import rng
+from coursekit.benchmarks import pairs as benchmarks
+from coursekit.core import rng
 
 
 def test_pair_refuses_to_time_implementations_that_disagree():

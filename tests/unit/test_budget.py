@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-import budget
-from pipeline import InputError
+from coursekit import budget
+from coursekit.core import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -67,10 +67,10 @@ def test_image_pixels_from_the_header_only(tmp_path):
 
 @pytest.mark.parametrize("job,units,code", [
     ("simulate_automaton", 600 * 6001,
-     "import automata\nfrom pipeline import save_figure\n"
+     "import automata\nfrom coursekit.core import save_figure\n"
      "Z = automata.evolve(automata.initial_state(600, 6001), 30)\nsave_figure(automata.plot(Z), OUT)"),
     ("simulate_diffusion", 600 * 6000,
-     "import diffusion\nfrom pipeline import save_figure\n"
+     "import diffusion\nfrom coursekit.core import save_figure\n"
      "Z = diffusion.initial_state(600, 6000, 1.5, 10, 5)\ndiffusion.diffuse(Z, 0.05)\n"
      "save_figure(diffusion.plot(Z), OUT)"),
 ])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-import check
-import exercises
+from coursekit.students import check
+from coursekit.students import skeletons as exercises
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "workflow/scripts"

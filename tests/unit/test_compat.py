@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
-import compat
+from coursekit import compat
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -137,7 +137,7 @@ def test_a_matrix_always_even_when_no_version_installs(tmp_path):
 
 
 def test_compat_fails_after_the_matrix_on_error_or_differs(tmp_path):
-    from pipeline import InputError, save_csv
+    from coursekit.core import InputError, save_csv
 
     columns = ("artefact", "numpy", "status", "detail")
     save_csv(tmp_path / "ok.csv", [{"artefact": "a", "numpy": "2.2.6", "status": "same", "detail": ""},

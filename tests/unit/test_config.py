@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import InputError, check_config, config_errors, load_yaml, read_yaml
+from coursekit.config import check_config, config_errors, load_yaml, read_yaml
+from coursekit.core import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
@@ -174,7 +175,7 @@ def test_config_over_the_cap(tmp_path):
 ])
 def test_numbers_given_with_dash_dash_config_are_read_as_numbers(overrides, expected):
     """Snakemake reads `--config diffusion={F: 0.3}` with YAML's base loader: every nested value is a string."""
-    from pipeline import from_command_line
+    from coursekit.config import from_command_line
 
     config = copy.deepcopy(CONFIG)
     for section, values in overrides.items():

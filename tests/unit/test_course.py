@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import automata
-import course
+from coursekit import published as course
 import geometry
 import quantize
-from images import read_image
+from coursekit.quantizer.images import read_image
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "data/course"
@@ -45,7 +45,7 @@ def test_the_course_automaton_is_rule_30_mirrored():
 
 
 def draw(P, path):
-    from pipeline import save_figure
+    from coursekit.core import save_figure
 
     save_figure(geometry.plot(P), path)
     return path

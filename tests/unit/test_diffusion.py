@@ -66,7 +66,7 @@ def test_sliding_window_refuses_what_as_strided_would_not(Z, size, message):
 
 
 def test_the_exercise_noisy_start_is_seeded_and_in_range():
-    from pipeline import rng
+    from coursekit.core import rng
 
     a = diffusion.initial_state(50, 100, 1.0, 10, 5, 0.05, rng(1, "diffusion"))
     b = diffusion.initial_state(50, 100, 1.0, 10, 5, 0.05, rng(1, "diffusion"))

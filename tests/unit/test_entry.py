@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from pipeline import InputError, entry, save_text
+from coursekit.core import InputError, entry, save_text
 
 
 def job(tmp_path):

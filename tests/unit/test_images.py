@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import images
+from coursekit.quantizer import images
 import quantize
-import quantize_engine
-from pipeline import InputError, rng
+from coursekit.quantizer import engine as quantize_engine
+from coursekit.core import InputError, rng
 
 KITTEN = Path(__file__).resolve().parents[2] / "data" / "course" / "kitten.jpg"
 
@@ -185,7 +185,7 @@ def test_cli_never_replaces_a_device_fifo_or_socket(tmp_path, kind, message, opt
 
 
 def test_atomic_path_refuses_a_node_for_every_writer(tmp_path):
-    from pipeline import save_text
+    from coursekit.core import save_text
 
     path, is_kind = node(tmp_path, "fifo")
     with pytest.raises(InputError, match="is a FIFO"):

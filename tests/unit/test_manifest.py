@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import manifest
-import verify
-from pipeline import InputError
+from coursekit.references import manifest
+from coursekit.references import verify
+from coursekit.core import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 

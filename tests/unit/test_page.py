@@ -5,8 +5,8 @@ import re
 
 import numpy as np
 
-import page
-from pipeline import save_npz
+from coursekit import page
+from coursekit.core import save_npz
 
 
 def test_safe_markdown_shows_raw_html_as_text():

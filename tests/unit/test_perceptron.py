@@ -1,7 +1,7 @@
 import numpy as np
 
 import perceptron
-from pipeline import rng
+from coursekit.core import rng
 
 
 def test_threshold_is_a_step():
@@ -47,7 +47,7 @@ def test_course_defaults_reach_95_percent():
     """
     from pathlib import Path
 
-    from pipeline import load_yaml
+    from coursekit.config import load_yaml
 
     config = load_yaml((Path(__file__).resolve().parents[2] / "config.yaml").read_text())
     p = config["perceptron"]

@@ -5,13 +5,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import images
+from coursekit.quantizer import images
 import quantize
-import quantize_engine
+from coursekit.quantizer import engine as quantize_engine
 import records
 import strides
 import subsequence
-from pipeline import rng
+from coursekit.core import rng
 
 settings.register_profile("course", max_examples=60, deadline=None)
 settings.load_profile("course")

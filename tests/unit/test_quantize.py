@@ -3,10 +3,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import images
+from coursekit.quantizer import images
 import quantize
-import quantize_engine
-from pipeline import InputError, rng
+from coursekit.quantizer import engine as quantize_engine
+from coursekit.core import InputError, rng
 
 
 def colours(I):
@@ -234,7 +234,7 @@ def test_mse_equals_the_float_formula(shape):
 @pytest.mark.parametrize("n", [1, 3, 16])
 def test_the_course_version_equals_the_engine(n):
     """quantize_naive (np.unique, a distance matrix) and the engine (packed colours, threads) agree exactly."""
-    from images import read_image
+    from coursekit.quantizer.images import read_image
 
     kitten, _ = read_image(Path(__file__).resolve().parents[2] / "data/course/kitten.jpg")
     ties = np.random.default_rng(n).integers(0, 3, (20, 30, 3), dtype=np.uint8) * 100  # 27 colours, many ties
@@ -248,7 +248,7 @@ def test_the_course_version_equals_the_engine(n):
 def test_palette_drawn_as_swatches_of_its_very_colours(tmp_path):
     import imageio.v3 as iio
 
-    from pipeline import save_figure
+    from coursekit.core import save_figure
 
     palette = np.array([[255, 0, 0], [0, 128, 255], [12, 34, 56], [200, 200, 10], [0, 0, 0], [255, 255, 255],
                         [90, 10, 200], [10, 250, 120], [128, 128, 128], [1, 2, 3]], dtype=np.uint8)

@@ -13,8 +13,8 @@ import sys
 import numpy as np
 import pytest
 
-import quantize_engine as engine
-from pipeline import rng
+from coursekit.quantizer import engine
+from coursekit.core import rng
 
 
 def photo_like(seed, shape=(240, 320)):
@@ -335,7 +335,7 @@ def in_fresh_python(code, blas_threads=1):
 @forks_here
 def test_forked_runs_in_a_child_where_the_process_has_one_thread():
     out = in_fresh_python(
-        "import os, threading, quantize_engine as e\n"
+        "import os, threading\nfrom coursekit.quantizer import engine as e\n"
         "def pid():\n"
         "    yield os.getpid()\n"
         "e.WORKERS = 2\n"
@@ -352,7 +352,7 @@ def test_forked_runs_in_a_child_where_the_process_has_one_thread():
 
 @forks_here
 def test_no_fork_beside_a_librarys_own_threads():
-    out = in_fresh_python("import os, threading, quantize_engine as e\n"
+    out = in_fresh_python("import os, threading\nfrom coursekit.quantizer import engine as e\n"
                           "def pid():\n"
                           "    yield os.getpid()\n"
                           "e.WORKERS = 2\n"
@@ -369,7 +369,7 @@ def test_a_failed_child_is_computed_again_in_the_parent():
     """The child sends its first item, then dies (as the out-of-memory killer would end it): the second item is
     computed here, and the items arrive in order, each once."""
     out = in_fresh_python(
-        "import os, quantize_engine as e\n"
+        "import os\nfrom coursekit.quantizer import engine as e\n"
         "e.WORKERS = 2\n"
         "parent = os.getpid()\n"
         "def items(x):\n"
@@ -384,8 +384,8 @@ def test_a_failed_child_is_computed_again_in_the_parent():
 @forks_here
 def test_the_first_start_on_another_process_gives_the_same_centroids():
     """best_centroids with the first start forked (a fresh process) and without (WORKERS = 1, here): the same."""
-    code = ("import numpy as np, quantize_engine as e, test_quantize_levels as t\n"
-            "from pipeline import rng\n"
+    code = ("import numpy as np, test_quantize_levels as t\nfrom coursekit.quantizer import engine as e\n"
+            "from coursekit.core import rng\n"
             "e.WORKERS = 2\n"
             "forks = []\n"
             "fork = e.forked\n"

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import random_walk
-from pipeline import rng
+from coursekit.core import rng
 
 
 @pytest.mark.parametrize("name,walk", list(random_walk.IMPLEMENTATIONS.items()))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import records
-from pipeline import InputError
+from coursekit.core import InputError
 
 COURSE = """% rank lemma (10 letters max) frequency dispersion
 21 they 1865844 0.96
@@ -120,7 +120,7 @@ def test_load_reads_only_regular_files(tmp_path, where, message):
 def test_load_refuses_a_table_over_the_cap(tmp_path):
     import os
 
-    from pipeline import TEXT_MAX_BYTES
+    from coursekit.core import TEXT_MAX_BYTES
 
     path = tmp_path / "huge.txt"
     with open(path, "wb") as f:

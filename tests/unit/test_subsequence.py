@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import subsequence
-from pipeline import rng
+from coursekit.core import rng
 
 
 def brute(seq, sub):

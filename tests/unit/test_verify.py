@@ -4,9 +4,9 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-import manifest
-import verify
-from pipeline import InputError
+from coursekit.references import manifest
+from coursekit.references import verify
+from coursekit.core import InputError
 
 
 def test_integers_exact_and_one_cell_named():

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-import compat
+from coursekit import compat
 from conftest import small_config, snakemake
 
 pytestmark = pytest.mark.workflow

@@ -10,7 +10,7 @@ import automata
 import diffusion
 import records
 from conftest import ROOT, chromium_dom, copy_repository, planned_jobs, small_config, snakemake
-from verify import byte_differences, deterministic_files
+from coursekit.references.verify import byte_differences, deterministic_files
 
 pytestmark = pytest.mark.workflow
 
@@ -67,7 +67,7 @@ def test_intro_outputs_hold_what_they_claim(run_small):
 
     import random_walk
     import subsequence
-    from pipeline import rng
+    from coursekit.core import rng
 
     workdir, config = run_small
     res = workdir / "results/intro"

@@ -103,7 +103,7 @@ def video_run(tmp_path, config, cores):
 
 def test_killed_job_is_redone_and_equals_an_uninterrupted_run(tmp_path):
     import perceptron
-    from pipeline import rng
+    from coursekit.core import rng
 
     config = small_config(perceptron={"iterations": 3000, "frames": 25})
     arguments = video_run(tmp_path, config, cores=2)

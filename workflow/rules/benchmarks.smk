@@ -13,7 +13,7 @@ rule benchmark_pairs:
     input:
         photo=repo_path(config["benchmarks"]["quantize"]["image"]),
         code=code("tools", "random_walk", "subsequence", "diffusion", "automata", "geometry", "quantize",
-                  "quantize_engine", "images"),
+                  "coursekit.quantizer.engine", "coursekit.quantizer.images"),
     output:
         csv=report(f"{RESULTS}/benchmarks/benchmarks.csv", caption=caption("benchmarks"), category="5 Benchmarks"),
         png=report(f"{RESULTS}/benchmarks/benchmarks.png", caption=caption("benchmarks"), category="5 Benchmarks"),
@@ -24,13 +24,13 @@ rule benchmark_pairs:
     log:
         log_of("benchmarks", "benchmarks"),
     script:
-        "../scripts/benchmarks.py"
+        machinery("benchmarks.pairs")
 
 
 rule benchmark_quantize:
     input:
         photo=repo_path(config["benchmarks"]["quantize"]["image"]),
-        code=code("bench_quantize", "benchmarks", "quantize", "quantize_engine", "images"),
+        code=code("coursekit.benchmarks.quantizers", "coursekit.benchmarks.pairs", "quantize", "coursekit.quantizer.engine", "coursekit.quantizer.images"),
     output:
         libraries=report(f"{RESULTS}/benchmarks/quantize-libraries.csv", caption=caption("bench_quantize"),
                          category="5 Benchmarks"),
@@ -46,4 +46,4 @@ rule benchmark_quantize:
     log:
         log_of("benchmarks", "quantize"),
     script:
-        "../scripts/bench_quantize.py"
+        machinery("benchmarks.quantizers")

@@ -1,6 +1,7 @@
 # Shared by every chapter: where results, logs, inputs, code and captions are.
-import manifest
-from pipeline import package_versions
+import coursekit
+from coursekit.references import manifest
+from coursekit.core import package_versions
 
 RESULTS = "results"
 REPO = Path(workflow.basedir)
@@ -22,9 +23,24 @@ def repo_path(path):
 def code(*modules):
     """The modules a script imports, as inputs, so that editing one reruns the jobs that use it.
 
-    (Snakemake tracks the script itself; the modules it imports are ours to declare.)
+    A plain name is a course module (``workflow/scripts/<name>.py``); a dotted
+    one a module of the package (``coursekit.quantizer.engine``). Every job
+    reads coursekit.core. (Snakemake tracks the script itself; the modules it
+    imports are ours to declare.)
     """
-    return [str(REPO / "workflow" / "scripts" / f"{m}.py") for m in ("pipeline", *modules)]
+    return [module_path(m) for m in ("coursekit.core", *modules)]
+
+
+def module_path(module):
+    """The file of a course module (plain name) or of a package module (dotted name)."""
+    if "." not in module:
+        return str(REPO / "workflow" / "scripts" / f"{module}.py")
+    return str(Path(coursekit.__file__).parent.joinpath(*module.split(".")[1:]).with_suffix(".py"))
+
+
+def machinery(module):
+    """The script of a job the package runs (``page``, ``references.verify``): a module of coursekit."""
+    return module_path(f"coursekit.{module}")
 
 
 def caption(name):

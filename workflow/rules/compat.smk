@@ -5,8 +5,8 @@
 rule run_under_numpy:
     input:
         references=REFERENCE_FILES,
-        code=code("compat", "verify", "images", "random_walk", "subsequence", "diffusion", "automata", "records",
-                  "geometry", "quantize", "quantize_engine", "perceptron"),
+        code=code("coursekit.compat", "coursekit.references.verify", "coursekit.quantizer.images", "random_walk", "subsequence", "diffusion", "automata", "records",
+                  "geometry", "quantize", "coursekit.quantizer.engine", "perceptron"),
     output:
         json=f"{RESULTS}/compat/numpy-{{version}}.json",
     wildcard_constraints:
@@ -18,14 +18,14 @@ rule run_under_numpy:
     log:
         log_of("run_under_numpy", "numpy-{version}"),
     script:
-        "../scripts/compat.py"
+        machinery("compat")
 
 
 rule gather_compat:
     """Every artefact's numbers under every NumPy of config key compat.numpy, against the references."""
     input:
         runs=expand(rules.run_under_numpy.output.json, version=config["compat"]["numpy"]),
-        code=code("compat"),
+        code=code("coursekit.compat"),
     output:
         csv=f"{RESULTS}/compat/matrix.csv",
         warnings=f"{RESULTS}/compat/warnings.csv",
@@ -34,7 +34,7 @@ rule gather_compat:
     log:
         log_of("gather_compat", "matrix"),
     script:
-        "../scripts/compat.py"
+        machinery("compat")
 
 
 rule compat:
@@ -42,8 +42,8 @@ rule compat:
     input:
         csv=rules.gather_compat.output.csv,
         md=rules.gather_compat.output.md,
-        code=code("compat"),
+        code=code("coursekit.compat"),
     log:
         log_of("compat", "verdict"),
     script:
-        "../scripts/compat.py"
+        machinery("compat")

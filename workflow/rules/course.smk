@@ -25,4 +25,4 @@ rule course:
     log:
         log_of("course", "compare"),
     script:
-        "../scripts/course.py"
+        machinery("published")

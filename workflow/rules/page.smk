@@ -13,7 +13,7 @@ rule write_course_page:
         measured=INTRO_MEASURED + WARMUP_MEASURED,
         provenance=rules.write_provenance.output.json,
         verify=rules.compare_with_references.output.md,
-        code=code("page", "exercises", "tools"),
+        code=code("coursekit.page", "coursekit.students.skeletons", "tools"),
     output:
         html=f"{RESULTS}/course.html",
     params:
@@ -23,4 +23,4 @@ rule write_course_page:
     log:
         log_of("write_course_page", "course"),
     script:
-        "../scripts/page.py"
+        machinery("page")

@@ -13,19 +13,20 @@ except InputError as error:
 rule exercises:
     """Write a skeleton per exercise module into `solutions`; a file that exists is kept as it is."""
     input:
-        code=code("exercises"),
+        code=code("coursekit.students.skeletons"),
     params:
         solutions=SOLUTIONS,
     log:
         log_of("exercises", "exercises"),
     script:
-        "../scripts/exercises.py"
+        machinery("students.skeletons")
 
 
 rule check_solutions:
     input:
         solutions=sorted(glob.glob(f"{glob.escape(SOLUTIONS)}/*.py")),  # an edit reruns the check
-        code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py"))),  # the references, and what checks against them
+        code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py")))  # the references, and what checks against them
+        + code("coursekit.students.check", "coursekit.students.skeletons", "coursekit.references.verify"),
     output:
         csv=f"{RESULTS}/check/check.csv",
         md=report(f"{RESULTS}/check/report.md", caption=caption("check"), category="6 Your solutions"),
@@ -38,7 +39,7 @@ rule check_solutions:
     log:
         log_of("check_solutions", "check"),
     script:
-        "../scripts/check.py"
+        machinery("students.check")
 
 
 rule check:
@@ -46,8 +47,8 @@ rule check:
     input:
         csv=rules.check_solutions.output.csv,
         md=rules.check_solutions.output.md,
-        code=code("check"),
+        code=code("coursekit.students.check"),
     log:
         log_of("check", "check"),
     script:
-        "../scripts/check.py"
+        machinery("students.check")

@@ -1,5 +1,5 @@
 # Reproducibility you can check: provenance, comparison with committed references, accepting new ones.
-from provenance import git_commit
+from coursekit.references.provenance import git_commit
 
 # Every artefact whose bytes are fixed by the config: timings, sysinfo and provenance are measurements.
 ARTEFACTS = INTRO + WARMUP + ADVANCED
@@ -7,7 +7,7 @@ ARTEFACTS = INTRO + WARMUP + ADVANCED
 
 rule write_provenance:
     input:
-        code=code("provenance"),
+        code=code("coursekit.references.provenance"),
     output:
         json=report(f"{RESULTS}/provenance.json", caption=caption("provenance"), category="4 Reproducibility"),
     params:
@@ -17,7 +17,7 @@ rule write_provenance:
     log:
         log_of("write_provenance", "provenance"),
     script:
-        "../scripts/provenance.py"
+        machinery("references.provenance")
 
 
 rule compare_with_references:
@@ -34,7 +34,7 @@ rule compare_with_references:
     log:
         log_of("compare_with_references", "verify"),
     script:
-        "../scripts/verify.py"
+        machinery("references.verify")
 
 
 rule verify:
@@ -48,7 +48,7 @@ rule verify:
     log:
         log_of("verify", "verify"),
     script:
-        "../scripts/verify.py"
+        machinery("references.verify")
 
 
 rule accept_references:
@@ -65,4 +65,4 @@ rule accept_references:
     log:
         log_of("accept_references", "accept"),
     script:
-        "../scripts/verify.py"
+        machinery("references.verify")

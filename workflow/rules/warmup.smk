@@ -98,7 +98,7 @@ rule answer_warmup:
         npz=rules.sort_records.output.npz,
         kitten=repo_path("data/course/kitten.jpg"),  # the course's photo: its naive-quantization defect, counted
         code=code("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder", "records", "automata",
-                  "diffusion", "geometry", "quantize", "quantize_engine", "subsequence", "images"),
+                  "diffusion", "geometry", "quantize", "coursekit.quantizer.engine", "subsequence", "coursekit.quantizer.images"),
     output:
         md=report(f"{RESULTS}/warmup/answers.md", caption=caption("answers"), category="2 Warmup"),
     params:

@@ -157,7 +157,7 @@ def defects(kitten_path):
     import geometry
     import quantize
     import subsequence
-    from images import read_image
+    from coursekit.quantizer.images import read_image
 
     old_scale = np.dtype([("points", float, (4, 2)), ("scale", float, 1)])
     S = np.zeros(25, old_scale)
@@ -219,7 +219,7 @@ def answers(data_path, npz_path, kitten_path):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_text
+    from coursekit.core import entry, save_text
 
     entry(snakemake, lambda: save_text(snakemake.output.md, answers(snakemake.input.data, snakemake.input.npz,
                                                                     snakemake.input.kitten)))

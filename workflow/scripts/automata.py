@@ -99,7 +99,7 @@ def cases(seed, config):
 
 def plot(Z):
     """Return the course's figure of Z: black cells are 1, time from top to bottom."""
-    from pipeline import figure
+    from coursekit.core import figure
 
     fig, ax = figure((6, 3))
     ax.imshow(Z, vmin=0, vmax=1, cmap="gray_r", interpolation="nearest")
@@ -117,7 +117,7 @@ def gallery(automata):
     """
     import math
 
-    from pipeline import figure
+    from coursekit.core import figure
 
     columns = min(len(automata), 8)  # thumbnails of 2.4 x 1.6 inches (240 x 160 pixels), titles of 11 points
     rows = math.ceil(len(automata) / columns)
@@ -136,7 +136,7 @@ def gallery(automata):
 if __name__ == "__main__" and "snakemake" in globals():
     import numpy as np
 
-    from pipeline import entry, save_figure, save_npy
+    from coursekit.core import entry, save_figure, save_npy
 
     def simulate():
         p = snakemake.params.automata
@@ -152,6 +152,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/automata.py
-    from exercises import run_directly
+    from coursekit.students.skeletons import run_directly
 
     run_directly(__file__)

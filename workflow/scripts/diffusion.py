@@ -128,7 +128,7 @@ def cases(seed, config):
 
 def plot(Z):
     """Return the course's figure of Z: time from top to bottom, values 0..1."""
-    from pipeline import figure
+    from coursekit.core import figure
 
     fig, ax = figure((6, 3))
     ax.imshow(Z, vmin=0, vmax=1, interpolation="nearest")
@@ -137,7 +137,7 @@ def plot(Z):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, rng, save_figure, save_npy
+    from coursekit.core import entry, rng, save_figure, save_npy
 
     def main():
         p = snakemake.params.diffusion
@@ -151,6 +151,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/diffusion.py
-    from exercises import run_directly
+    from coursekit.students.skeletons import run_directly
 
     run_directly(__file__)

@@ -101,7 +101,7 @@ def cases(seed, config):
 
 def plot(P):
     """Return the course's figure: each square drawn as a closed black outline."""
-    from pipeline import figure
+    from coursekit.core import figure
 
     fig, ax = figure((6, 6))
     closed = np.concatenate([P, P[:, :1]], axis=1)  # back to the first corner
@@ -113,7 +113,7 @@ def plot(P):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_figure, save_npy
+    from coursekit.core import entry, save_figure, save_npy
 
     def main():
         p = snakemake.params.geometry
@@ -125,6 +125,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/geometry.py
-    from exercises import run_directly
+    from coursekit.students.skeletons import run_directly
 
     run_directly(__file__)

@@ -77,7 +77,7 @@ def make_samples(count, rng):
 
 def cases(seed, config):
     """The calls `snakemake check` makes: thresholds of numbers and arrays, the configured and tiny training sets."""
-    from pipeline import rng
+    from coursekit.core import rng
 
     p = config["perceptron"]
     values = [np.array([-1.0, 0.0, 1e-12, 3.0]), np.zeros((2, 3)), 0.5, -2.0]
@@ -117,7 +117,7 @@ def boundary(weights):
 
 def figure_of(samples):
     """Return (fig, line): the samples as red stars and blue discs, and an empty decision line."""
-    from pipeline import figure
+    from coursekit.core import figure
 
     fig, ax = figure((6, 6))
     fig.set_dpi(100)
@@ -148,7 +148,7 @@ def write_video(path, frames, fps):
     """
     import imageio.v3 as iio
 
-    from pipeline import atomic_path
+    from coursekit.core import atomic_path
 
     with atomic_path(path) as tmp:
         iio.imwrite(tmp, frames, is_batch=True, extension=".mp4", plugin="FFMPEG", fps=fps, codec="libx264",
@@ -158,7 +158,7 @@ def write_video(path, frames, fps):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, log, rng, save_csv, save_figure
+    from coursekit.core import entry, log, rng, save_csv, save_figure
 
     def main():
         p = snakemake.params.perceptron
@@ -176,6 +176,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/perceptron.py
-    from exercises import run_directly
+    from coursekit.students.skeletons import run_directly
 
     run_directly(__file__)

@@ -90,7 +90,7 @@ FIGURES = {"quantize_naive": "plot"}  # `snakemake check` draws a student's resu
 
 def plot(result):
     """Return a figure of a quantized image (the first of ``quantize_naive``'s results), frameless."""
-    from pipeline import figure
+    from coursekit.core import figure
 
     Q = result[0]
     fig, ax = figure((6, 6 * Q.shape[0] / Q.shape[1]))
@@ -103,7 +103,7 @@ def plot_palette(palette):
     """Return a figure of a palette: one swatch per colour, in the palette's order, each with its hex code."""
     from matplotlib.patches import Rectangle
 
-    from pipeline import figure
+    from coursekit.core import figure
 
     palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
     columns = min(len(palette), 8)
@@ -124,8 +124,8 @@ def cases(seed, config):
     """The calls `snakemake check` makes: each configured photo with each palette size, then small images with ties."""
     from pathlib import Path
 
-    from images import read_image
-    from pipeline import rng
+    from coursekit.quantizer.images import read_image
+    from coursekit.core import rng
 
     repo = Path(__file__).resolve().parents[2]
     photos = [read_image(path if Path(path).is_absolute() else repo / path)[0]
@@ -169,7 +169,7 @@ def quantize(I, n, method, steps, rng, colours=None):
     """
     if not 1 <= n <= MAX_COLORS:
         raise ValueError(f"the number of colours must be in 1..{MAX_COLORS}, got {n}")
-    import quantize_engine as engine
+    from coursekit.quantizer import engine
 
     if method == "frequent":
         return engine.quantize_frequent(I, n, colours)
@@ -188,9 +188,9 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
 
     ``read``, if given, returns what ``images.read_image(source)`` does (the command starts it early).
     """
-    from images import read_image, write_indexed_png
-    from pipeline import log, save_npy
-    from quantize_engine import colour_counts, counted, indexed, keep_freed_memory, kmeans_indexed, lookup, mse
+    from coursekit.quantizer.images import read_image, write_indexed_png
+    from coursekit.core import log, save_npy
+    from coursekit.quantizer.engine import colour_counts, counted, indexed, keep_freed_memory, kmeans_indexed, lookup, mse
 
     keep_freed_memory()
     I, notes = read() if read is not None else read_image(source)
@@ -212,7 +212,7 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
     if palette_path is not None:
         save_npy(palette_path, palette)
     if palette_png is not None:
-        from pipeline import save_figure
+        from coursekit.core import save_figure
 
         save_figure(plot_palette(palette), palette_png, dpi=100)
 
@@ -222,14 +222,14 @@ def check_paths(source, output, palette=None):
 
     Raises
     ------
-    pipeline.InputError
+    coursekit.core.InputError
         If ``output`` (or ``palette``) is an existing folder, device, FIFO or
         socket, is the input file itself (same file, also through a link), or
         if ``palette`` and ``output`` are the same path.
     """
     from pathlib import Path
 
-    from pipeline import InputError, check_output
+    from coursekit.core import InputError, check_output
 
     def same(a, b):
         a, b = Path(a), Path(b)
@@ -254,7 +254,7 @@ def defaults():
     """The quantize and seed defaults of config.yaml, beside this script's workflow."""
     from pathlib import Path
 
-    from pipeline import load_yaml
+    from coursekit.config import load_yaml
 
     config = load_yaml((Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8"))
     return {"colors": config["quantize"]["colors"][0], "steps": config["quantize"]["steps"], "seed": config["seed"]}
@@ -305,11 +305,11 @@ def main(argv=None):
                         help="k-means, the n most frequent colours, or the course's published (buggy) naive method")
     parser.add_argument("--palette", help="also save the palette as .npy here")
     args = parser.parse_args(argv)
-    from images import read_image
+    from coursekit.quantizer.images import read_image
 
     # decoding a photo takes a tenth of a second, without the GIL: the rest of the start runs meanwhile
     image = in_background(read_image, args.input)
-    from pipeline import InputError, rng
+    from coursekit.core import InputError, rng
 
     for key, value in defaults().items():
         if getattr(args, key) is None:
@@ -329,7 +329,7 @@ def main(argv=None):
 
 if __name__ == "__main__":
     if "snakemake" in globals():
-        from pipeline import entry, rng
+        from coursekit.core import entry, rng
 
         w, p = snakemake.wildcards, snakemake.params
         stream = rng(p.seed, "quantize", w.name, w.n) if p.method == "kmeans" else None  # the naive method draws nothing

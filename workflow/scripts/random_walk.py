@@ -82,7 +82,7 @@ def cases(seed, config):
     Each case is (function name, arguments); a generator in the arguments is
     copied for each call, so the student's function and ours draw the same numbers.
     """
-    from pipeline import rng
+    from coursekit.core import rng
 
     sizes = [config["random_walk"]["n"], 1, 2, 17]
     return [(name, (n, rng(seed, "check", "random_walk", str(n))))
@@ -125,7 +125,7 @@ def plot(walk):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, log, rng, save_csv, save_figure, save_npy
+    from coursekit.core import entry, log, rng, save_csv, save_figure, save_npy
 
     def simulate():
         walk = random_walk_fastest(snakemake.params.n, rng(snakemake.params.seed, "random_walk"))
@@ -142,6 +142,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/random_walk.py
-    from exercises import run_directly
+    from coursekit.students.skeletons import run_directly
 
     run_directly(__file__)

@@ -45,11 +45,11 @@ def parse(text, source="data.txt"):
 
     Raises
     ------
-    pipeline.InputError
+    coursekit.core.InputError
         Naming ``source`` and the line: a wrong number of columns, a value
         that is not a number, a lemma longer than 10 characters, or no data row.
     """
-    from pipeline import InputError
+    from coursekit.core import InputError
 
     rows = []
     # split on "\n" only: str.splitlines() also splits on form feeds and other separators, which would
@@ -95,7 +95,7 @@ def load(path):
 
     A byte-order mark (Windows editors write one) is skipped.
     """
-    from pipeline import TEXT_MAX_BYTES, InputError, read_bytes
+    from coursekit.core import TEXT_MAX_BYTES, InputError, read_bytes
 
     raw = read_bytes(path, TEXT_MAX_BYTES, "a data table (config key records.data)", key="records.data")
     try:
@@ -120,7 +120,7 @@ def sort_by_frequency(data):
 
 def save(path, data, sorted):
     """Save both tables in one compressed .npz (arrays ``data`` and ``sorted``), as ``np.savez_compressed`` does."""
-    from pipeline import save_npz
+    from coursekit.core import save_npz
 
     save_npz(path, data=data, sorted=sorted)
 
@@ -143,7 +143,7 @@ def cases(seed, config):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, log
+    from coursekit.core import entry, log
 
     def main():
         data = load(snakemake.input.data)
@@ -155,6 +155,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/records.py
-    from exercises import run_directly
+    from coursekit.students.skeletons import run_directly
 
     run_directly(__file__)

@@ -69,7 +69,7 @@ PAIRS = {"find_numpy": ("find_python", "find_numpy")}  # the loop and the vector
 
 def cases(seed, config):
     """The calls `snakemake check` makes: the configured search, then matches at both ends, overlaps, zeros."""
-    from pipeline import rng
+    from coursekit.core import rng
 
     p = config["subsequence"]
     seq = random_sequence(p["length"], p["alphabet"], rng(seed, "subsequence"))
@@ -117,7 +117,7 @@ def check_against_brute_force(rng, cases, alphabet, sub):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import InputError, entry, log, rng, save_csv, save_npy
+    from coursekit.core import InputError, entry, log, rng, save_csv, save_npy
 
     def configured():
         p = snakemake.params.subsequence
@@ -154,6 +154,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/subsequence.py
-    from exercises import run_directly
+    from coursekit.students.skeletons import run_directly
 
     run_directly(__file__)

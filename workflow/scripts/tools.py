@@ -34,7 +34,7 @@ def sysinfo(today=None):
     """
     today = today or datetime.date.today()
     lines = [("Date", today.isoformat()), ("Python", platform.python_version())]
-    from pipeline import package_versions
+    from coursekit.core import package_versions
 
     lines += [(name.capitalize(), version) for name, version in package_versions(PACKAGES).items()]
     lines.append(("Platform", platform.platform()))
@@ -128,12 +128,12 @@ def timeit(stmt, globals=None, repeats=7, number=None):
             func()
         times.append((time.perf_counter() - start) / number)
     median = statistics.median(times)
-    text = f"{_human(median)} median, {_human(min(times))} min per loop ({repeats} runs, {number} loops each)"
+    text = f"{human(median)} median, {human(min(times))} min per loop ({repeats} runs, {number} loops each)"
     return {"median": median, "min": min(times), "max": max(times), "times": times,
             "repeats": repeats, "number": number, "text": text}
 
 
-def _human(seconds):
+def human(seconds):
     for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
         if seconds >= scale:
             return f"{seconds / scale:.3g} {unit}"
@@ -196,7 +196,7 @@ def imshow(Z, vmin=None, vmax=None, cmap="viridis"):
 
 def imshow_figure(Z, vmin=None, vmax=None, cmap="viridis"):
     """Return a matplotlib figure of what :func:`imshow` shows in the terminal: its very colours, cells, bar and labels."""
-    from pipeline import figure
+    from coursekit.core import figure
 
     Z, vmin, vmax, scaled = _scale(Z, vmin, vmax)
     palette = xterm_palette()
@@ -217,7 +217,7 @@ def imshow_figure(Z, vmin=None, vmax=None, cmap="viridis"):
 
 def tools_text(seed):
     """results/warmup/tools.txt: the course's ``info`` of four kinds of array, and its ``imshow`` of a random array."""
-    from pipeline import rng
+    from coursekit.core import rng
 
     base = np.arange(12, dtype=np.int64)
     arrays = [
@@ -241,7 +241,7 @@ def tools_text(seed):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_figure, save_text
+    from coursekit.core import entry, save_figure, save_text
 
     def write_tools():
         text, Z = tools_text(snakemake.params.seed)

@@ -19,7 +19,7 @@ def as_rgb8(I, source="image", notes=None):
     to 8 bits. Anything else (floats, other shapes) is refused, with
     ``source`` (if given) at the start of the message.
     """
-    from pipeline import InputError
+    from coursekit.core import InputError
 
     prefix = f"{source}: " if source else ""
     notes = [] if notes is None else notes
@@ -122,12 +122,12 @@ def read_image(path):
 
     Raises
     ------
-    pipeline.InputError
+    coursekit.core.InputError
         Naming the path and the real cause: missing, a folder or a FIFO,
         permission denied, too many pixels (with the cap), not an image,
         truncated, or of an unsupported kind.
     """
-    from pipeline import InputError, check_input
+    from coursekit.core import InputError, check_input
 
     check_input(path, IMAGE_MAX_BYTES, "an image")
     try:
@@ -148,7 +148,7 @@ def read_image(path):
 
 def check_pixels(path, width, height):
     """Refuse, before decoding, an image of more than IMAGE_MAX_PIXELS pixels (its header gives its size)."""
-    from pipeline import InputError
+    from coursekit.core import InputError
 
     if width * height > IMAGE_MAX_PIXELS:
         raise InputError(f"{path}: {width} x {height} = {width * height / 1e6:.3g} megapixels, more than the "
@@ -161,7 +161,7 @@ def read_with_pillow(path):
 
     from PIL import Image, UnidentifiedImageError
 
-    from pipeline import InputError
+    from coursekit.core import InputError
 
     try:
         with warnings.catch_warnings(), pillow_pixel_cap(None):  # the cap is ours, with its own message
@@ -270,7 +270,7 @@ def write_indexed_png(path, index, palette):
     Pillow's writer, 0.08 s at its fastest). Any reader (imageio, Pillow, a
     browser) shows it as RGB.
     """
-    from pipeline import atomic_path
+    from coursekit.core import atomic_path
 
     data = png_bytes(index, palette)
     with atomic_path(path) as tmp:

@@ -27,7 +27,7 @@ def git_commit(repo):
 
 def provenance(config, commit):
     """Return the provenance record as a dict."""
-    from pipeline import package_versions
+    from coursekit.core import package_versions
 
     from matplotlib import ft2font
 
@@ -37,7 +37,7 @@ def provenance(config, commit):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_text
+    from coursekit.core import entry, save_text
 
     entry(snakemake, lambda: save_text(
         snakemake.output.json,

@@ -194,7 +194,7 @@ def reference_files(references):
 
     An empty set if there is no manifest: a folder that accept_references did not make holds no references.
     """
-    import manifest
+    from coursekit.references import manifest
 
     return set(manifest.read(references) or {}) - {manifest.CONFIG, manifest.PROVENANCE}
 
@@ -207,10 +207,10 @@ def verify(artefacts, results, references):
 
     Raises
     ------
-    pipeline.InputError
+    coursekit.core.InputError
         If ``references`` holds no reference at all.
     """
-    from pipeline import InputError
+    from coursekit.core import InputError
 
     results, references = Path(results), Path(references)
     known = reference_files(references)
@@ -304,8 +304,8 @@ def accept(artefacts, results, references, config, repo, provenance=None):
     """
     import yaml
 
-    import manifest
-    from pipeline import atomic_path
+    from coursekit.references import manifest
+    from coursekit.core import atomic_path
 
     results, references = Path(results), Path(references)
     made = {path.relative_to(results).as_posix(): path for path in sorted(map(Path, artefacts))}
@@ -345,9 +345,9 @@ def accept(artefacts, results, references, config, repo, provenance=None):
 if __name__ == "__main__" and "snakemake" not in globals():
     import sys
 
-    # python workflow/scripts/verify.py RESULTS_A RESULTS_B: are two runs byte-identical?
+    # python -m coursekit.references.verify RESULTS_A RESULTS_B: are two runs byte-identical?
     if len(sys.argv) != 3:
-        sys.exit("usage: python workflow/scripts/verify.py RESULTS_A RESULTS_B")
+        sys.exit("usage: python -m coursekit.references.verify RESULTS_A RESULTS_B")
     count = len(deterministic_files(sys.argv[1]))
     different = byte_differences(sys.argv[1], sys.argv[2])
     if different or not count:
@@ -355,7 +355,8 @@ if __name__ == "__main__" and "snakemake" not in globals():
     print(f"{count} deterministic files, byte-identical in both runs")
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import InputError, entry, load_yaml, log, save_text
+    from coursekit.config import load_yaml
+    from coursekit.core import InputError, entry, log, save_text
 
     references = Path(snakemake.params.references)
     artefacts = list(snakemake.input.artefacts)

@@ -1,6 +1,6 @@
 """Check a student's functions against the reference: correct or not, and how fast beside the loop.
 
-For each exercise (see exercises.py) that the student's file in config key
+For each exercise (see skeletons.py) that the student's file in config key
 ``solutions`` defines, the function is called on the cases the reference
 module lists (``cases(seed, config)``: the configured case, then edge sizes)
 and its result compared with the reference's, with the tolerances of
@@ -29,6 +29,10 @@ import os
 import sys
 import traceback
 from pathlib import Path
+
+from coursekit import use_course
+
+use_course()  # the reference modules are imported by name: the course's, workflow/scripts/
 
 STATUSES = ("todo", "correct", "wrong", "error", "timeout")
 FAILING = ("wrong", "error", "timeout")
@@ -79,7 +83,7 @@ def first_difference(got, expected):
     """
     import numpy as np
 
-    from verify import ATOL, RTOL
+    from coursekit.references.verify import ATOL, RTOL
 
     if isinstance(expected, tuple):  # several results, e.g. (Q, palette): each compared on its own
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
@@ -167,7 +171,7 @@ def _child(student_path, name, calls, expected, drawn, memory_mb, send):
 
 def speeds(seconds, reference, pair, all_cases):
     """The student's time beside the course's loop and vectorised versions (each timed on its own first case)."""
-    from tools import _human, timeit
+    from tools import human, timeit
 
     first = {case: a for case, a in reversed(all_cases)}  # each function's first case
     slow, fast = (getattr(reference, f) for f in pair)
@@ -175,8 +179,8 @@ def speeds(seconds, reference, pair, all_cases):
     fast_s = timeit(lambda: fast(*copy.deepcopy(first[pair[1]])), repeats=3)["median"]
     closer = "the vectorised solution" if abs(math.log(seconds / fast_s)) <= abs(math.log(seconds / slow_s)) \
         else "the loop"
-    return fast_s, (f"yours {_human(seconds)}, the loop ({pair[0]}) {_human(slow_s)}, "
-                    f"the vectorised solution {_human(fast_s)}: closer to {closer}")
+    return fast_s, (f"yours {human(seconds)}, the loop ({pair[0]}) {human(slow_s)}, "
+                    f"the vectorised solution {human(fast_s)}: closer to {closer}")
 
 
 def check_function(exercise, student_path, seed, config, timeout, memory_mb):
@@ -215,7 +219,7 @@ def check_function(exercise, student_path, seed, config, timeout, memory_mb):
 
 def check_all(folder, seed, config, timeout, memory_mb, scripts=None):
     """Check every exercise whose module has a file in ``folder``; return the rows, in the course's order."""
-    import exercises as catalogue
+    from coursekit.students import skeletons as catalogue
 
     rows = []
     for exercise in catalogue.all_exercises(*([scripts] if scripts else [])):
@@ -242,7 +246,7 @@ def draw_side_by_side(row, path):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from pipeline import save_figure
+    from coursekit.core import save_figure
 
     reference = importlib.import_module(row["module"])
     plot = getattr(reference, reference.FIGURES[row["function"]])
@@ -292,7 +296,7 @@ def report(rows, folder):
 if __name__ == "__main__" and "snakemake" in globals():
     import csv
 
-    from pipeline import InputError, entry, log, save_csv, save_text
+    from coursekit.core import InputError, entry, log, save_csv, save_text
 
     def run_checks():
         folder = Path(snakemake.params.solutions)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parent
+from coursekit import CHECKOUT, COURSE as SCRIPTS  # the reference scripts: workflow/scripts/
 # The course's order: the chapters, and the exercises in each (a module not listed here comes last).
 ORDER = ("random_walk", "subsequence", "basic_manipulation", "strides", "repeat", "reorder", "diffusion", "automata",
          "records", "geometry", "quantize", "perceptron")
@@ -93,11 +93,11 @@ def write_skeletons(folder, scripts=SCRIPTS):
 
     Returns (written, kept): the paths written, and those that existed and were left as they are.
     """
-    from pipeline import atomic_path
+    from coursekit.core import atomic_path
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        from pipeline import InputError
+        from coursekit.core import InputError
 
         raise InputError(f"config key solutions = {str(folder)!r} is a file; it must be a folder for your solutions")
     by_module = {}
@@ -116,7 +116,7 @@ def write_skeletons(folder, scripts=SCRIPTS):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, log
+    from coursekit.core import entry, log
 
     def main():
         folder = Path(snakemake.params.solutions)
@@ -140,15 +140,15 @@ def run_directly(path):
 
     import numpy as np
 
-    from pipeline import load_yaml
+    from coursekit.config import load_yaml
 
     module = Path(path).stem
-    config = load_yaml((SCRIPTS.parents[1] / "config.yaml").read_text(encoding="utf-8"))
+    config = load_yaml((CHECKOUT / "config.yaml").read_text(encoding="utf-8"))
     reference = importlib.import_module(module)
     first = {}
     for name, args in reference.cases(config["seed"], config):
         first.setdefault(name, args)
-    from check import shown
+    from coursekit.students.check import shown
 
     np.set_printoptions(threshold=60, edgeitems=3, linewidth=100)
     print(f"{module}.py on the default case of config.yaml (seed {config['seed']}):\n")

@@ -212,7 +212,7 @@ def table(rows):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, log, save_csv, save_text
+    from coursekit.core import entry, log, save_csv, save_text
 
     def main():
         rows = compare_all(dict(snakemake.input.items()))

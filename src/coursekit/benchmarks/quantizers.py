@@ -32,12 +32,15 @@ from pathlib import Path
 
 import numpy as np
 
-import quantize_engine as engine
-from benchmarks import scaled
-from pipeline import InputError, log, rng
-from tools import timeit
+from coursekit import COURSE, use_course
+from coursekit.benchmarks.pairs import scaled
+from coursekit.core import InputError, log, rng
+from coursekit.quantizer import engine
 
-SCRIPT = Path(__file__).resolve().parent / "quantize.py"
+use_course()
+from tools import timeit  # noqa: E402 (the course's tools.timeit)
+
+SCRIPT = COURSE / "quantize.py"
 LIBRARY_COLUMNS = ["photo", "megapixels", "distinct_colours", "colours", "steps", "method", "repeats", "min_s",
                    "median_s", "max_s", "error_rgb", "note"]
 COMMAND_COLUMNS = ["photo", "megapixels", "command", "runs", "min_s", "median_s", "max_s", "ratio_to_pillow",
@@ -149,7 +152,7 @@ def unseen_photos(config, seed, folder):
     import skimage
     from PIL import Image
 
-    from images import read_image
+    from coursekit.quantizer.images import read_image
 
     data = Path(skimage.__file__).parent / "data"
     bundled = {p.stem: p for p in data.iterdir() if p.suffix in (".png", ".jpg")}
@@ -179,7 +182,7 @@ def unseen_photos(config, seed, folder):
 
 def bench_libraries(paths, k, steps, repeats, seed):
     """Every method on every photo: rows of quantize-libraries.csv."""
-    from images import read_image
+    from coursekit.quantizer.images import read_image
 
     rows = []
     for name, path in paths.items():
@@ -358,7 +361,7 @@ def summary(library_rows, command_rows):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_csv, save_figure, save_text
+    from coursekit.core import entry, save_csv, save_figure, save_text
 
     def main():
         b = snakemake.params.benchmarks["quantize"]
@@ -369,7 +372,7 @@ if __name__ == "__main__" and "snakemake" in globals():
                 log.info("scikit-image is not installed: no unseen photos (pip install -r requirements-bench.txt)")
             libraries = bench_libraries(paths, b["colors"], b["steps"], u["repeats"], seed)
             commands = bench_commands(paths, b["colors"], u["commands"], folder)
-            from images import read_image
+            from coursekit.quantizer.images import read_image
 
             first = read_image(next(iter(paths.values())))[0] if paths else read_image(snakemake.input.photo)[0]
             scaling = bench_scaling(first, u["scaling"]["megapixels"], u["scaling"]["colors"], b["colors"],

@@ -2,20 +2,23 @@
 
 Each pair is first checked to give the same answer, then timed (median and
 min of ``repeats`` runs). The quantization pair also reports the mean squared
-error and the peak memory; bench_quantize.py compares our quantization with
+error and the peak memory; quantizers.py compares our quantization with
 the libraries.
 """
 
 import numpy as np
 
-import automata
-import diffusion
-import geometry
-import quantize
-import quantize_engine
-import random_walk
-import subsequence
-from tools import timeit
+from coursekit import use_course
+from coursekit.quantizer import engine as quantize_engine
+
+use_course()
+import automata  # noqa: E402 (the course's modules, importable once use_course() has run)
+import diffusion  # noqa: E402
+import geometry  # noqa: E402
+import quantize  # noqa: E402
+import random_walk  # noqa: E402
+import subsequence  # noqa: E402
+from tools import timeit  # noqa: E402
 
 
 def row(exercise, implementation, size, result=None, baseline=None, **extra):
@@ -114,7 +117,7 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
                  peak_mb=f"{peak_memory_mb(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start)):.0f}"),
              row("k-means quantization", "ours, same start (weighted distinct colours)", label, fast, slow)]
 
-    # 2. at full size: ours as quantize.py runs it (histograms, 33 starts); the libraries: bench_quantize.py
+    # 2. at full size: ours as quantize.py runs it (histograms, 33 starts); the libraries: quantizers.py
     big = scaled(photo, *size)
     label = f"{size[0]}x{size[1]}, k={colors}, {steps} steps"
     ours_time = timeit(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)
@@ -129,7 +132,7 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
 
 def run_all(config, seed, photo):
     """Every pair, in the course's order; returns the rows of benchmarks.csv."""
-    from pipeline import log, rng
+    from coursekit.core import log, rng
 
     b = config
     rows = []
@@ -178,8 +181,8 @@ def plot(rows):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_csv, save_figure
-    from images import read_image
+    from coursekit.core import entry, save_csv, save_figure
+    from coursekit.quantizer.images import read_image
 
     def main():
         config = dict(snakemake.params.benchmarks)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from pipeline import InputError
+from coursekit.core import InputError
 
 MB = 1 << 20
 BASE = 150 * MB  # Python, NumPy, matplotlib imported: every job starts here

@@ -76,6 +76,9 @@ window.addEventListener("load", async () => {
 
 def ansi_to_html(text):
     """Text with 256-colour background escapes (tools.imshow) as HTML: each coloured cell a span of its colour."""
+    from coursekit import use_course
+
+    use_course()
     from tools import xterm_palette
 
     palette = xterm_palette()
@@ -251,7 +254,7 @@ def verify_status(results):
 
 def statements_html(module):
     """The module's exercises: each function's signature and its statement (the students' text), rendered."""
-    import exercises
+    from coursekit.students import skeletons as exercises
 
     found = [e for e in exercises.all_exercises() if e.module == module]
     return "".join(f"<div class='statement'><code class='sig'>{html.escape(e.name + e.signature)}</code>"
@@ -303,7 +306,7 @@ def page(results, current, config, roots=()):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_text
+    from coursekit.core import entry, save_text
 
     def main():
         import os

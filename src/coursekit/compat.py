@@ -24,8 +24,11 @@ import traceback
 import warnings
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parent
-log = logging.getLogger("course")  # pipeline.log, without importing pipeline in the compat environment
+import coursekit
+from coursekit import CHECKOUT, COURSE as SCRIPTS, use_course
+
+PACKAGE = Path(coursekit.__file__).resolve().parent  # (a Snakemake job runs a copy of this file: not __file__)
+log = logging.getLogger("course")  # coursekit.core.log, without importing NumPy's users
 # What the compat environment gets beside NumPy: what the computations import (pinned as in requirements.txt)
 EXTRAS = ("pillow", "pyyaml")
 
@@ -37,6 +40,8 @@ def artefacts(config, repo):
     """Each artefact's computation: {relative path under results/: function returning an array or a dict}."""
     import numpy as np
 
+    use_course()
+
     import automata
     import diffusion
     import geometry
@@ -45,8 +50,8 @@ def artefacts(config, repo):
     import random_walk
     import records
     import subsequence
-    from images import read_image
-    from pipeline import rng
+    from coursekit.quantizer.images import read_image
+    from coursekit.core import rng
 
     seed = config["seed"]
 
@@ -103,19 +108,20 @@ def artefacts(config, repo):
 
 
 def ours(filename):
-    """True if a file is one of this project's scripts."""
+    """True if a file is one of this project's: a course script, or a module of this package."""
     try:
-        return Path(filename).resolve().parent == SCRIPTS
+        path = Path(filename).resolve()
     except (OSError, ValueError):
         return False
+    return path.parent == SCRIPTS or PACKAGE in path.parents
 
 
 def compute(config_path, out):
     """In the compat environment: compute every artefact, record warnings and errors; save to ``out``."""
     import numpy as np
 
-    sys.path.insert(0, str(SCRIPTS))
-    from pipeline import load_yaml
+    use_course()
+    from coursekit.config import load_yaml
 
     config = load_yaml(Path(config_path).read_text(encoding="utf-8"))
     seen, results, errors = [], {}, {}
@@ -127,7 +133,7 @@ def compute(config_path, out):
 
     warnings.showwarning = record
     warnings.simplefilter("always")
-    for relative, job in artefacts(config, str(SCRIPTS.parents[1])).items():
+    for relative, job in artefacts(config, str(CHECKOUT)).items():
         before = len(seen)
         try:
             value = job()
@@ -154,7 +160,7 @@ def compute(config_path, out):
 def pinned(names):
     """The pinned 'name==version' of each package, read from requirements.txt and constraints.txt."""
     pins = {}
-    for text in ((SCRIPTS.parents[1] / f).read_text() for f in ("requirements.txt", "constraints.txt")):
+    for text in ((CHECKOUT / f).read_text() for f in ("requirements.txt", "constraints.txt")):
         for line in text.splitlines():
             line = line.split("#")[0].strip()
             if "==" in line:
@@ -257,7 +263,7 @@ def compare_run(folder, references):
 
     import numpy as np
 
-    import verify
+    from coursekit.references import verify
 
     report = json.loads((Path(folder) / "report.json").read_text())
     rows = {relative: ("error", detail) for relative, detail in report["errors"].items()}
@@ -296,7 +302,7 @@ def main_job(snakemake):
     """The Snakemake job of one version: environment, computation, comparison; results/compat/numpy-<v>.json."""
     import tempfile
 
-    from pipeline import InputError, save_text
+    from coursekit.core import InputError, save_text
 
     version = snakemake.wildcards.version
     result = {"numpy": version, "rows": {}, "warnings": []}
@@ -307,7 +313,7 @@ def main_job(snakemake):
         result["not_installable"] = str(error)
         # a row for every artefact, so that the matrix has them even when no version installs
         result["rows"] = {relative: ["not-installable", str(error)]
-                          for relative in artefacts(snakemake.params.config, str(SCRIPTS.parents[1]))}
+                          for relative in artefacts(snakemake.params.config, str(CHECKOUT))}
         save_text(snakemake.output.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
         return
     except (RuntimeError, subprocess.SubprocessError, OSError) as error:
@@ -315,8 +321,11 @@ def main_job(snakemake):
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config.json"
         config.write_text(json.dumps(snakemake.params.config))
-        run = subprocess.run([str(python), __file__, "compute", str(config), folder], capture_output=True, text=True,
-                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=3600)
+        # the compat environment has NumPy, Pillow and PyYAML only: this package is read from the checkout
+        package = str(PACKAGE.parent)
+        run = subprocess.run([str(python), "-m", "coursekit.compat", "compute", str(config), folder],
+                             capture_output=True, text=True, timeout=3600,
+                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": package})
         if run.returncode != 0:
             last = (run.stderr.strip().splitlines() or ["?"])[-1]
             result["rows"] = {"(all)": ["error", f"the computation did not finish: {last}"]}
@@ -362,7 +371,7 @@ def draw_matrix(rows, path):
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgb
 
-    from pipeline import save_figure
+    from coursekit.core import save_figure
 
     artefacts = sorted({r["artefact"] for r in rows}) or ["(no artefact)"]
     versions = list(dict.fromkeys(r["numpy"] for r in rows)) or ["(no version)"]
@@ -419,7 +428,7 @@ def failures(matrix_csv):
 
 def verdict(matrix_csv):
     """`snakemake compat`'s last job: raise InputError listing the failing rows, after the matrix was written."""
-    from pipeline import InputError
+    from coursekit.core import InputError
 
     bad = failures(matrix_csv)
     if bad:
@@ -431,7 +440,7 @@ def verdict(matrix_csv):
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    from pipeline import entry, save_csv, save_text
+    from coursekit.core import entry, save_csv, save_text
 
     def gather():
         results = [json.loads(Path(p).read_text()) for p in snakemake.input.runs]

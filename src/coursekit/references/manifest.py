@@ -24,7 +24,7 @@ import os
 import re
 from pathlib import Path
 
-from pipeline import InputError, atomic_path, sha256  # sha256: the hash each manifest line records
+from coursekit.core import InputError, atomic_path, sha256  # sha256: the hash each manifest line records
 
 MANIFEST = "MANIFEST.sha256"
 CONFIG = "config.yaml"  # the config that made the references, written beside them (listed in the manifest)
@@ -82,7 +82,7 @@ def read(folder):
 
     Raises
     ------
-    pipeline.InputError
+    coursekit.core.InputError
         Naming the manifest and the line, for a line that is not ``<sha256>  <relative path>``
         or a path that leaves the folder (absolute, or with '..').
     """
@@ -132,7 +132,7 @@ def plan(folder, repo, writes):
 
     Raises
     ------
-    pipeline.InputError
+    coursekit.core.InputError
         If the folder is unsafe, holds files but no manifest, or a file to
         write exists (or is a folder or a link) and the manifest does not list it.
     """

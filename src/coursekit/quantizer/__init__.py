@@ -1,0 +1,1 @@
+"""The fast colour quantization (engine) and its image input and output (images): engineering the course does not teach."""

@@ -1,0 +1,1 @@
+"""The committed references: which files the pipeline wrote there (manifest), `verify` against them, provenance."""
