@@ -1,7 +1,11 @@
 # Shared by every chapter: where results, logs, inputs, code and captions are.
+from pathlib import Path
+
 import coursekit
-from coursekit.references import manifest
+from coursekit import budget
 from coursekit.core import package_versions
+from coursekit.references import manifest
+from coursekit.snakefile import as_workflow_error
 
 RESULTS = "results"
 REPO = Path(workflow.basedir)
@@ -57,13 +61,11 @@ def flat(*items):
 
 
 REFERENCES = Path(repo_path(config["references"]))
-try:
+with as_workflow_error():
     manifest.check_folder(REFERENCES, REPO)  # refuses a file, the repository, data/ or a system folder
     # The reference files MANIFEST.sha256 lists, and the manifest, as the comparison's inputs (so that
     # accepting new ones reruns it). Read from the manifest, never by walking the folder.
     REFERENCE_FILES = manifest.listed(REFERENCES)
-except InputError as error:
-    raise WorkflowError(str(error)) from None
 
 
 def image_of(wildcards):

@@ -4,10 +4,8 @@
 import glob
 
 SOLUTIONS = config["solutions"]
-try:  # not data/, workflow/ (the references' scripts), the repository itself, the home folder or a system folder
+with as_workflow_error():  # not data/, workflow/ (the references' scripts), the repository, home or a system folder
     manifest.check_folder(SOLUTIONS, REPO, key="solutions")
-except InputError as error:
-    raise WorkflowError(str(error)) from None
 
 
 rule exercises:
