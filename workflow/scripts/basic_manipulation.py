@@ -102,6 +102,6 @@ def cases(seed, config):
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/basic_manipulation.py
-    from coursekit.students.skeletons import run_directly
+    from coursekit.students.check import run_directly
 
     run_directly(__file__)

@@ -155,6 +155,6 @@ if __name__ == "__main__" and "snakemake" in globals():
 
 
 if __name__ == "__main__" and "snakemake" not in globals():  # python workflow/scripts/records.py
-    from coursekit.students.skeletons import run_directly
+    from coursekit.students.check import run_directly
 
     run_directly(__file__)

@@ -293,6 +293,46 @@ def report(rows, folder):
     return "\n".join(lines) + "\n"
 
 
+def run_directly(path):
+    """What ``python workflow/scripts/<module>.py`` does: run each exercise on its default case and print it.
+
+    The default case is the first the module's ``cases()`` lists (the configured one, from config.yaml).
+    """
+    import importlib
+
+    import numpy as np
+
+    from coursekit.config import load_yaml
+
+    from coursekit import CHECKOUT
+    from coursekit.students.skeletons import module_exercises
+
+    module = Path(path).stem
+    config = load_yaml((CHECKOUT / "config.yaml").read_text(encoding="utf-8"))
+    reference = importlib.import_module(module)
+    first = {}
+    for name, args in reference.cases(config["seed"], config):
+        first.setdefault(name, args)
+    np.set_printoptions(threshold=60, edgeitems=3, linewidth=100)
+    print(f"{module}.py on the default case of config.yaml (seed {config['seed']}):\n")
+    for exercise in module_exercises(path):
+        args = first.get(exercise.name)
+        if args is None:
+            continue
+        result = getattr(reference, exercise.name)(*args)
+        several = isinstance(result, tuple) and all(isinstance(part, np.ndarray) for part in result)
+        print(f"{exercise.name}({', '.join(shown(a) for a in args)}) returns")
+        for part in result if several else (result,):
+            if isinstance(part, np.ndarray):
+                print(f"  an array of shape {part.shape}, {part.dtype}:\n    " + str(part).replace("\n", "\n    "))
+            else:
+                print(f"  {shown(part, 300)}")
+        print()
+    print(f"To write your own: `snakemake --cores 1 exercises`, edit solutions/{module}.py, "
+          "then `snakemake --cores all check`.\nThe pipeline's artefacts from this module: `snakemake --cores all` "
+          "(they are listed in README.md, under results/).")
+
+
 if __name__ == "__main__" and "snakemake" in globals():
     import csv
 
