@@ -240,16 +240,10 @@ def normalised(value):
 
 
 def verify_status(results):
-    """{artefact: status} from verify.md's table."""
-    path = Path(results, "verify.md")
-    if not path.exists():
-        return {}
-    status = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip("|").split(" | ")]
-        if line.startswith("| ") and len(cells) >= 4 and cells[0] not in ("artefact", "---"):
-            status[cells[0]] = cells[2].strip("*")
-    return status
+    """{artefact: status} from verify.csv (written beside verify.md by compare_with_references)."""
+    from coursekit.references.verify import statuses
+
+    return {row["artefact"]: row["status"] for row in statuses(Path(results, "verify.csv"))}
 
 
 def statements_html(module):

@@ -148,3 +148,15 @@ def test_accept_keeps_the_provenance_of_the_run(tmp_path):
     verify.accept([results / "x.npy"], results, refs, {"seed": 1}, tmp_path / "repo", tmp_path / "provenance.json")
     assert (refs / "provenance.json").read_text() == '{"packages": {"numpy": "2.4.6"}}'
     assert "provenance.json" in manifest.read(refs) and verify.reference_files(refs) == {"x.npy"}
+
+
+def test_within_tolerance_by_hand():
+    """The one tolerance (|a - b| <= 1e-9 + 1e-7 |b|, NaN agrees with NaN), on hand-worked cases."""
+    from coursekit.references.verify import within_tolerance
+
+    assert within_tolerance(1.0 + 1.0e-7, 1.0) and not within_tolerance(1.0 + 1.05e-7, 1.0)  # bound 1.01e-7
+    assert within_tolerance(0.9e-9, 0.0) and not within_tolerance(1.1e-9, 0.0)
+    assert within_tolerance(float("nan"), float("nan")) and not within_tolerance(float("nan"), 1.0)
+    assert not within_tolerance(1.0, float("nan"))
+    got = within_tolerance(np.array([1.0, 2.0, np.nan]), np.array([1.0, 2.1, np.nan]))
+    assert got.tolist() == [True, False, True]

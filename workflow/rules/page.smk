@@ -13,6 +13,7 @@ rule write_course_page:
         measured=INTRO_MEASURED + WARMUP_MEASURED,
         provenance=rules.write_provenance.output.json,
         verify=rules.compare_with_references.output.md,
+        statuses=rules.compare_with_references.output.csv,
         code=code("coursekit.page", "coursekit.students.skeletons", "tools"),
     output:
         html=f"{RESULTS}/course.html",

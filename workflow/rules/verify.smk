@@ -25,9 +25,10 @@ rule compare_with_references:
         artefacts=ARTEFACTS,
         provenance=rules.write_provenance.output.json,  # this run's versions, against the references'
         references=REFERENCE_FILES,
-        code=code(),
+        code=code("coursekit.references.verify", "coursekit.references.manifest"),
     output:
         md=report(f"{RESULTS}/verify.md", caption=caption("verify"), category="4 Reproducibility"),
+        csv=f"{RESULTS}/verify.csv",  # the same rows as data: `verify` and the page read them
     params:
         references=lambda wildcards: str(REFERENCES),  # a folder the script reads (and, to accept, writes)
         config=config,
@@ -41,6 +42,7 @@ rule verify:
     """`snakemake --cores all verify`: regenerate what is out of date, fail unless every artefact matches."""
     input:
         md=rules.compare_with_references.output.md,
+        csv=rules.compare_with_references.output.csv,
         artefacts=ARTEFACTS,
         code=code(),
     params:

@@ -17,7 +17,6 @@ How each kind of file is compared (the tolerances are stated here, once):
 import csv
 import hashlib
 import io
-import math
 import shutil
 from pathlib import Path
 
@@ -33,6 +32,18 @@ STATUS_OK = "ok"
 # Measurements: files under results/ whose bytes may differ between two identical runs.
 MEASUREMENTS = ("logs/", "benchmarks/", "sysinfo.txt", "provenance.json", "report.html", "course.html", "check/",
                 "compat/")
+
+
+def within_tolerance(a, b):
+    """Where ``a`` agrees with the reference ``b``: |a - b| <= ATOL + RTOL |b|, a NaN agreeing with a NaN.
+
+    The one tolerance of the project: verify, compat and the students' check all call this. Works
+    elementwise on arrays (real or complex) and on plain numbers; returns a bool array or a bool.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    with np.errstate(invalid="ignore"):
+        agree = (np.abs(a - b) <= ATOL + RTOL * np.abs(b)) | (np.isnan(a) & np.isnan(b))
+    return agree if agree.ndim else bool(agree)
 
 
 class Outcome:
@@ -61,10 +72,9 @@ def compare_arrays(a, b, name=""):
     if a.dtype.kind == "f" or b.dtype.kind == "f" or a.dtype.kind == "c":
         if a.size == 0:
             return Outcome("floats", True, f"{label}empty")
-        diff = np.abs(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64) - b)
-        allowed = ATOL + RTOL * np.abs(b)
-        same_nan = np.isnan(a) == np.isnan(b)
-        ok = bool(np.all(same_nan) and np.all((diff <= allowed) | np.isnan(b)))
+        a = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+        diff = np.abs(a - b)
+        ok = bool(np.all(within_tolerance(a, b)))
         worst = float(np.nanmax(diff)) if np.any(~np.isnan(diff)) else 0.0
         return Outcome(f"floats (rtol {RTOL:g}, atol {ATOL:g})", ok, f"{label}max |diff| {worst:.3g}")
     if a.dtype != b.dtype:
@@ -122,7 +132,7 @@ def compare_csv(path, reference):
                 wrong += p != q
             else:
                 worst = max(worst, abs(u - v))
-                wrong += not (abs(u - v) <= ATOL + RTOL * abs(v) or (math.isnan(u) and math.isnan(v)))
+                wrong += not within_tolerance(u, v)
     return Outcome("table: text exact, numbers within rtol", wrong == 0, f"{wrong} cells differ, max |diff| {worst:.3g}")
 
 
@@ -276,6 +286,22 @@ def table(rows, config=None, reference_config=None, versions=None):
     return "\n".join(lines) + "\n"
 
 
+COLUMNS = ("artefact", "check", "status", "difference")  # verify.csv, which `verify` and the page read
+
+
+def statuses(path):
+    """verify.csv as rows (dicts of COLUMNS); none if the file does not exist (verify has not run)."""
+    if not Path(path).is_file():
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def failures(path):
+    """The rows of verify.csv whose status is not ok."""
+    return [row for row in statuses(path) if row["status"] != STATUS_OK]
+
+
 def comparable_and_equal(path, target, relative):
     """True if ``path`` matches ``target`` within tolerance; False if not, or if either cannot be read."""
     try:
@@ -356,7 +382,7 @@ if __name__ == "__main__" and "snakemake" not in globals():
 
 if __name__ == "__main__" and "snakemake" in globals():
     from coursekit.config import load_yaml
-    from coursekit.core import InputError, entry, log, save_text
+    from coursekit.core import InputError, entry, log, save_csv, save_text
 
     references = Path(snakemake.params.references)
     artefacts = list(snakemake.input.artefacts)
@@ -378,13 +404,14 @@ if __name__ == "__main__" and "snakemake" in globals():
         versions = version_changes(provenance_of(snakemake.input.provenance),
                                    provenance_of(references / "provenance.json"))
         save_text(snakemake.output.md, table(rows, snakemake.params.config, reference_config(), versions))
+        save_csv(snakemake.output.csv, [dict(zip(COLUMNS, row)) for row in rows], COLUMNS)
 
     def check():
-        text = Path(snakemake.input.md).read_text(encoding="utf-8")
-        bad = [line for line in text.splitlines() if line.startswith("| ") and "| **" in line]
+        bad = failures(snakemake.input.csv)
         if bad:
+            listed = [f"{r['artefact']} | {r['check']} | **{r['status']}** | {r['difference']}" for r in bad]
             raise InputError(f"{len(bad)} artefact(s) differ from the references in {references} "
-                             f"(details in {snakemake.input.md}):\n  " + "\n  ".join(bad))
+                             f"(details in {snakemake.input.md}):\n  " + "\n  ".join(listed))
         log.info("every artefact matches its reference (%s)", snakemake.input.md)
 
     def accept_all():

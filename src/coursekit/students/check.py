@@ -83,7 +83,7 @@ def first_difference(got, expected):
     """
     import numpy as np
 
-    from coursekit.references.verify import ATOL, RTOL
+    from coursekit.references.verify import within_tolerance
 
     if isinstance(expected, tuple):  # several results, e.g. (Q, palette): each compared on its own
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
@@ -114,8 +114,7 @@ def first_difference(got, expected):
     if len(text) == 2:
         return f"returns {a.dtype} values, expected {b.dtype}"
     if a.dtype.kind in "fc" or b.dtype.kind in "fc":
-        x, y = a.astype(np.complex128), b.astype(np.complex128)
-        same = (np.abs(x - y) <= ATOL + RTOL * np.abs(y)) | (np.isnan(x) & np.isnan(y))
+        same = within_tolerance(a.astype(np.complex128), b.astype(np.complex128))
     else:
         same = a == b
     wrong = np.argwhere(~np.asarray(same, dtype=bool).reshape(a.shape))
