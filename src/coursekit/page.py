@@ -23,28 +23,12 @@ import json
 import re
 from pathlib import Path
 
-# The course's order: (chapter, exercise, module whose statements to show, artefacts as globs under results/)
-COURSE = [
-    ("❶ Introduction", "A random walk", "random_walk", ["intro/random_walk.png", "intro/random_walk-timings.csv"]),
-    ("❶ Introduction", "Finding a subsequence", "subsequence", ["intro/subsequence-timings.csv",
-                                                               "intro/subsequence.npy"]),
-    ("❷ Warmup", "Useful tools", "tools", ["warmup/tools.txt", "warmup/tools-imshow.png", "sysinfo.txt"]),
-    ("❷ Warmup", "Basic manipulation, NaN arithmetics, strides, repeat, reordering", "basic_manipulation",
-     ["warmup/answers.md"]),
-    ("❷ Warmup", "Heat equation", "diffusion", ["warmup/diffusion.png"]),
-    ("❷ Warmup", "Rule 30", "automata", ["warmup/automata/rule-*.png", "warmup/automata/gallery.png"]),
-    ("❷ Warmup", "Input / Output", "records", ["warmup/sorted.npz"]),
-    ("❸ Advanced", "Geometry", "geometry", ["advanced/geometry.png"]),
-    ("❸ Advanced", "Colour quantization", "quantize", ["advanced/quantize/*-published-*.png",
-                                                      "advanced/quantize/*-frequent-*.png",
-                                                      "advanced/quantize/*-kmeans-*[0-9].png",
-                                                      "advanced/quantize/*-palette.png"]),
-    ("❸ Advanced", "The perceptron", "perceptron", ["advanced/perceptron/perceptron.mp4",
-                                                    "advanced/perceptron/perceptron.png", "advanced/perceptron/log.csv"]),
-    ("Checking it", "Against the references", None, ["verify.md"]),
-    ("Checking it", "Against the course as published", None, ["course/compare.md"]),
-    ("Checking it", "How it was made", None, ["provenance.json"]),
-]
+from coursekit.contents import SECTIONS, Section
+
+# After the course's sections (coursekit.contents): how the artefacts were checked and made.
+CHECKING = (Section("Checking it", "Against the references", (), ("verify.md",)),
+            Section("Checking it", "Against the course as published", (), ("course/compare.md",)),
+            Section("Checking it", "How it was made", (), ("provenance.json",)))
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; margin-top: 2em; }
@@ -246,11 +230,11 @@ def verify_status(results):
     return {row["artefact"]: row["status"] for row in statuses(Path(results, "verify.csv"))}
 
 
-def statements_html(module):
-    """The module's exercises: each function's signature and its statement (the students' text), rendered."""
+def statements_html(modules):
+    """The modules' exercises: each function's signature and its statement (the students' text), rendered."""
     from coursekit.students import skeletons as exercises
 
-    found = [e for e in exercises.all_exercises() if e.module == module]
+    found = [e for e in exercises.all_exercises() if e.module in modules]
     return "".join(f"<div class='statement'><code class='sig'>{html.escape(e.name + e.signature)}</code>"
                    f"{safe_markdown(e.statement.replace('``', '`'))}</div>" for e in found)
 
@@ -265,7 +249,8 @@ def page(results, current, config, roots=()):
     results = Path(results)
     paths = Paths(roots, files=[*config["quantize"]["images"].values(), config["records"]["data"]])
     made, status = records(results), verify_status(results)
-    chapters = list(dict.fromkeys(c for c, *_ in COURSE))
+    sections = (*SECTIONS, *CHECKING)
+    chapters = list(dict.fromkeys(section.chapter for section in sections))
     parts = [f"<h1>Advanced NumPy, regenerated</h1><p>The \"Advanced NumPy\" course (N. P. Rougier, G-Node summer "
              f"school 2018): every exercise with its statement, and every figure, answer and table this pipeline made "
              f"from it, seed {config['seed']}. Each caption states the parameters the artefact was made with.</p>",
@@ -273,11 +258,11 @@ def page(results, current, config, roots=()):
     stale_count = 0
     for i, chapter in enumerate(chapters):
         parts.append(f"<h2 id='c{i}'>{html.escape(chapter)}</h2>")
-        for _, title, module, patterns in (entry for entry in COURSE if entry[0] == chapter):
-            parts.append(f"<h3>{html.escape(title)}</h3>")
-            if module:
-                parts.append(statements_html(module))
-            for pattern in patterns:
+        for section in (s for s in sections if s.chapter == chapter):
+            parts.append(f"<h3>{html.escape(section.title)}</h3>")
+            if section.modules:
+                parts.append(statements_html(section.modules))
+            for pattern in section.artefacts:
                 for path in sorted(results.glob(pattern)):
                     relative = path.relative_to(results).as_posix()
                     rule, params, _ = made.get(relative, ("?", {}, {}))

@@ -47,3 +47,17 @@ def test_page_at_a_short_checkout_path_keeps_images_and_tags_intact(tmp_path):
     assert len(re.findall(r"<code[ >]", text)) == text.count("</code>") > 0
     # the structured dtype, '<i8' included, is text, not a tag; the lemma's tags too
     assert "rows of [(&#x27;rank&#x27;, &#x27;&lt;i8&#x27;)" in text and "&lt;b&gt;x&lt;/b&gt;" in text
+
+
+def test_every_exercise_statement_is_on_the_page_in_the_course_order(tmp_path):
+    """One list (coursekit.contents) for the skeletons and the page: strides, tiled, strided, element_numpy and
+    element_struct had statements but no place on the page."""
+    from coursekit.contents import ORDER
+    from coursekit.students.skeletons import all_exercises
+
+    config = {"seed": 1, "quantize": {"images": {}}, "records": {"data": "data/d.txt"}}
+    text = page.page(tmp_path, {}, config)
+    exercises = all_exercises()
+    assert {e.module for e in exercises} <= set(ORDER)  # every module with exercises has its place
+    places = [text.index(f"<code class='sig'>{e.name}(") for e in exercises]
+    assert places == sorted(places) and len(places) > 30

@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursekit import COURSE as SCRIPTS  # the reference scripts: workflow/scripts/
-# The course's order: the chapters, and the exercises in each (a module not listed here comes last).
-ORDER = ("random_walk", "subsequence", "basic_manipulation", "strides", "repeat", "reorder", "diffusion", "automata",
-         "records", "geometry", "quantize", "perceptron")
+from coursekit.contents import position  # the course's order
 SECTION = re.compile(r"^\s*Exercise\n\s*-{8,}\n(?P<text>.*?)(?=\n\s*\n\s*[A-Z][A-Za-z ]+\n\s*-{3,}\n|\Z)", re.S | re.M)
 
 
@@ -63,8 +61,7 @@ def module_exercises(path):
 
 def all_exercises(scripts=SCRIPTS):
     """Every exercise of every reference script, the modules in the course's order."""
-    modules = sorted(Path(scripts).glob("*.py"),
-                     key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else len(ORDER), p.stem))
+    modules = sorted(Path(scripts).glob("*.py"), key=lambda p: position(p.stem))
     return [exercise for path in modules for exercise in module_exercises(path)]
 
 

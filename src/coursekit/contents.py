@@ -1,0 +1,50 @@
+"""The course's table of contents: its chapters and exercises in the course's order, and what each shows.
+
+One list, read by the skeletons (the order of the students' files and of the
+check) and by the page (its sections, the statements in each, the artefacts
+under them). A section may hold several modules: the warmup's short
+exercises share one page of answers.
+"""
+
+from dataclasses import dataclass
+
+__all__ = ["Section", "SECTIONS", "ORDER", "position"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the course: its chapter, its title, its modules (in order) and its artefacts (globs under
+    results/)."""
+
+    chapter: str
+    title: str
+    modules: tuple
+    artefacts: tuple
+
+
+SECTIONS = (
+    Section("❶ Introduction", "A random walk", ("random_walk",),
+            ("intro/random_walk.png", "intro/random_walk-timings.csv")),
+    Section("❶ Introduction", "Finding a subsequence", ("subsequence",),
+            ("intro/subsequence-timings.csv", "intro/subsequence.npy")),
+    Section("❷ Warmup", "Useful tools", ("tools",), ("warmup/tools.txt", "warmup/tools-imshow.png", "sysinfo.txt")),
+    Section("❷ Warmup", "Basic manipulation, NaN arithmetics, strides, repeat, reordering",
+            ("basic_manipulation", "nan_arithmetics", "strides", "repeat", "reorder"), ("warmup/answers.md",)),
+    Section("❷ Warmup", "Heat equation", ("diffusion",), ("warmup/diffusion.png",)),
+    Section("❷ Warmup", "Rule 30", ("automata",), ("warmup/automata/rule-*.png", "warmup/automata/gallery.png")),
+    Section("❷ Warmup", "Input / Output", ("records",), ("warmup/sorted.npz",)),
+    Section("❸ Advanced", "Geometry", ("geometry",), ("advanced/geometry.png",)),
+    Section("❸ Advanced", "Colour quantization", ("quantize",),
+            ("advanced/quantize/*-published-*.png", "advanced/quantize/*-frequent-*.png",
+             "advanced/quantize/*-kmeans-*[0-9].png", "advanced/quantize/*-palette.png")),
+    Section("❸ Advanced", "The perceptron", ("perceptron",),
+            ("advanced/perceptron/perceptron.mp4", "advanced/perceptron/perceptron.png",
+             "advanced/perceptron/log.csv")),
+)
+
+ORDER = tuple(module for section in SECTIONS for module in section.modules)  # the course's modules, in order
+
+
+def position(module):
+    """Where ``module`` comes in the course (a module not in it comes after all of them, by name)."""
+    return (ORDER.index(module), module) if module in ORDER else (len(ORDER), module)
