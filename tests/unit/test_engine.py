@@ -384,7 +384,7 @@ def test_a_failed_child_is_computed_again_in_the_parent():
 @forks_here
 def test_the_first_start_on_another_process_gives_the_same_centroids():
     """best_centroids with the first start forked (a fresh process) and without (WORKERS = 1, here): the same."""
-    code = ("import numpy as np, test_quantize_levels as t\nfrom coursekit.quantizer import engine as e\n"
+    code = ("import numpy as np, test_engine as t\nfrom coursekit.quantizer import engine as e\n"
             "from coursekit.core import rng\n"
             "e.WORKERS = 2\n"
             "forks = []\n"
