@@ -13,21 +13,20 @@ and its result compared with the reference's, with the tolerances of
 - ``timeout``: it ran past the time limit (config ``check.timeout``), or past
   the memory cap (``check.memory_mb``).
 
-Each function runs in a process of its own, with the time limit and the
-memory cap, so an infinite loop or a huge allocation cannot hang or kill the
-check. Where the course has a slow and a fast version (``PAIRS`` in the
-reference module), the student's function is also timed beside both.
+Each function runs in a fresh interpreter of its own, sealed off in a
+sandbox where bubblewrap is installed (:mod:`coursekit.students.sandbox`):
+only its inputs go in, only data comes out, and the expected values are
+computed and compared here, never where the student's code runs. An endless
+loop, a huge allocation, a fork bomb or a forged result cannot hang the check
+or make a function ``correct``. Where the course has a slow and a fast version
+(``PAIRS`` in the reference module), the student's function is also timed
+beside both.
 """
 
 
 import copy
 import importlib
-import importlib.util
 import math
-import multiprocessing
-import os
-import sys
-import traceback
 from pathlib import Path
 
 from coursekit import use_course
@@ -37,27 +36,6 @@ use_course()  # the reference modules are imported by name: the course's, workfl
 STATUSES = ("todo", "correct", "wrong", "error", "timeout")
 FAILING = ("wrong", "error", "timeout")
 COLUMNS = ("module", "function", "status", "detail", "student_s", "reference_s")
-
-
-def load_student(path):
-    """Import the student's file as a module of its own name ("student_<module>"), wherever it is."""
-    name = f"student_{Path(path).stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def own_traceback(error, path):
-    """The exception as the student should see it: only the frames of their own file, then the error line."""
-    own = os.path.realpath(path)
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if os.path.realpath(f.filename) == own]
-    if isinstance(error, SyntaxError) and error.lineno:
-        return f"{error.filename}, line {error.lineno}: SyntaxError: {error.msg}"
-    lines = [f"{f.filename}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames]
-    lines.append(f"{type(error).__name__}: {error}".rstrip(": "))
-    return "\n".join(lines)
 
 
 def shown(value, width=60):
@@ -125,49 +103,6 @@ def first_difference(got, expected):
             f"({len(wrong)} of {max(a.size, 1)} elements differ)")
 
 
-def _child(student_path, name, calls, expected, drawn, memory_mb, send):
-    """In the function's own process: cap the memory, run the student's function on every case, send a dict back.
-
-    Only the student's code runs here (the expected results were computed before the fork), so the time
-    limit and the memory cap measure theirs alone.
-    """
-    import resource
-
-    try:
-        vsize = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        vsize = 0
-    limit = vsize + memory_mb * (1 << 20)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    agree = f"{len(calls)} cases agree" if len(calls) != 1 else "1 case agrees"
-    result = {"status": "correct", "detail": agree, "student_s": "", "reference_s": ""}
-    try:
-        function = getattr(load_student(student_path), name, None)
-        if function is None:
-            send.send({**result, "status": "todo", "detail": f"{Path(student_path).name} has no function {name}"})
-            return
-        for number, (args, want) in enumerate(zip(calls, expected), start=1):
-            got = function(*copy.deepcopy(args))
-            if number == 1 and drawn:  # drawn beside ours, wrong or not
-                result["drawn"] = (got, want)
-            where = first_difference(got, want)
-            if where:
-                send.send({**result, "status": "wrong", "detail": f"case {number} of {len(calls)}, {name}"
-                           f"({', '.join(shown(a) for a in args)}): {where}"})
-                return
-        if calls:
-            from tools import timeit
-
-            result["student_s"] = timeit(lambda: function(*copy.deepcopy(calls[0])), repeats=3)["median"]
-    except NotImplementedError:
-        result.update(status="todo", detail="still raises NotImplementedError")
-    except MemoryError:
-        result.update(status="timeout", detail=f"ran out of its memory cap ({memory_mb} MB, config check.memory_mb)")
-    except BaseException as error:  # the student's code may raise anything; SystemExit included
-        result.update(status="error", detail=own_traceback(error, student_path))
-    send.send(result)
-
-
 def speeds(seconds, reference, pair, all_cases):
     """The student's time beside the course's loop and vectorised versions (each timed on its own first case)."""
     from tools import human, timeit
@@ -182,33 +117,100 @@ def speeds(seconds, reference, pair, all_cases):
                     f"the vectorised solution {human(fast_s)}: closer to {closer}")
 
 
-def check_function(exercise, student_path, seed, config, timeout, memory_mb):
-    """Check one exercise: our results here, the student's function in a process of its own; return its row."""
+def nbytes(value):
+    """About how many bytes a value takes (its arrays' bytes, 64 per anything else)."""
+    import numpy as np
+
+    if isinstance(value, (tuple, list)):
+        return sum(nbytes(v) for v in value) + 64
+    return value.nbytes if isinstance(value, np.ndarray) else 64
+
+
+def printed(output, lines=3):
+    """What the student's function printed, cut to its first lines: a note for the detail, or ''."""
+    if not output.strip():
+        return ""
+    shown_lines = output.strip("\n").splitlines()
+    more = f" (and {len(shown_lines) - lines:,} more lines)" if len(shown_lines) > lines else ""
+    return "\nit printed: " + " / ".join(line[:100] for line in shown_lines[:lines]) + more
+
+
+def judge(outcome, calls, expected, limits, name):
+    """The row's status and detail from what came back of the sandbox, compared here with the expected values.
+
+    Returns (status, detail, the first case's result or None).
+    """
+    from coursekit.students import runner
+
+    end, cap = outcome.end, limits.result_bytes
+    memory = (f"used more than its memory cap ({limits.memory_mb} MB, config check.memory_mb) and was stopped: "
+              "ran out of memory")
+    if outcome.ended == "timeout":
+        return "timeout", (f"still running after {limits.timeout:g} s (config check.timeout): an endless loop, or "
+                           "far slower than the loop version"), None
+    if outcome.ended == "memory" or end.get("status") == "memory":
+        return "timeout", memory, None
+    if outcome.ended == "too-much":
+        return "error", f"returned more than {cap:,} bytes, far more than the expected result", None
+    if end.get("status") in ("todo", "error"):
+        return end["status"], str(end.get("detail", ""))[:4000], None
+    if end.get("status") == "unreadable":
+        return "error", str(end.get("detail", ""))[:500], None
+    if end.get("status") != "done":
+        return "error", "the process ended without an answer (it was killed, called os._exit, or exited)", None
+    first = None
+    for number, (args, want) in enumerate(zip(calls, expected), start=1):
+        data = outcome.results.get(number - 1)
+        if data is None:
+            return "error", f"case {number} of {len(calls)}: no result came back", first
+        try:
+            got = runner.load(data, cap)
+        except runner.Unreadable as why:
+            return "error", f"case {number} of {len(calls)}: its result is {why}", first
+        if number == 1:
+            first = got
+        where = first_difference(got, want)
+        if where:
+            return "wrong", f"case {number} of {len(calls)}, {name}({', '.join(shown(a) for a in args)}): {where}", \
+                first
+    return "correct", (f"{len(calls)} cases agree" if len(calls) != 1 else "1 case agrees"), first
+
+
+def limits_of(settings):
+    """The sandbox's limits from config key ``check`` (and the defaults of the ones it does not set)."""
+    from coursekit.students.sandbox import Limits
+
+    return Limits(timeout=settings["timeout"], memory_mb=settings["memory_mb"],
+                  processes=settings.get("processes", 64), file_mb=settings.get("file_mb", 64))
+
+
+def check_function(exercise, folder, seed, config, limits, sandbox=None):
+    """Check one exercise: our results here, the student's function in a sandbox of its own; return its row.
+
+    ``folder`` holds the student's modules; only the student's files go into the sandbox, and only the
+    inputs: the expected values stay here, computed before, and the results come back as data.
+    """
+    from coursekit.students import sandbox as box
+
     reference = importlib.import_module(exercise["module"])
     name = exercise["name"]
     all_cases = reference.cases(seed, config)
     calls = [args for case, args in all_cases if case == name]
     expected = [getattr(reference, name)(*copy.deepcopy(args)) for args in calls]
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    drawn = name in getattr(reference, "FIGURES", {})
-    process = context.Process(target=_child, args=(str(student_path), name, calls, expected, drawn, memory_mb, send))
-    process.start()
-    send.close()
-    row = {"module": exercise["module"], "function": name}
-    if receive.poll(timeout):
-        try:
-            row.update(receive.recv())
-        except EOFError:
-            row.update(status="error", detail="the process ended without an answer (killed, or os._exit)")
-        process.join(5)
-    else:
-        row.update(status="timeout", detail=f"still running after {timeout:g} s (config check.timeout): "
-                                             "an endless loop, or far slower than the loop version",
-                   student_s="", reference_s="")
-    if process.is_alive():
-        process.kill()
-        process.join()
+    limits = copy.copy(limits)
+    limits.result_bytes = min(limits.result_bytes, (64 << 20) + 8 * sum(nbytes(want) for want in expected))
+    outcome = box.run(folder, exercise["module"], name, calls, limits, sandbox)
+    status, detail, first = judge(outcome, calls, expected, limits, name)
+    if status == "error":  # the sandbox saw the student's file as solutions/<module>.py: name it where it is
+        own = f"{exercise['module']}.py, line "
+        detail = "\n".join(str(Path(folder) / line) if line.startswith(own) else line for line in detail.split("\n"))
+    if status in FAILING:
+        detail += printed(outcome.output)
+    row = {"module": exercise["module"], "function": name, "status": status, "detail": detail,
+           "student_s": outcome.end.get("seconds") or "" if status == "correct" else "", "reference_s": ""}
+    if name in getattr(reference, "FIGURES", {}) and first is not None and expected \
+            and nbytes(first) <= 4 * nbytes(expected[0]) + (1 << 20):  # never draws a result far larger than ours
+        row["drawn"] = (first, expected[0])
     pair = getattr(reference, "PAIRS", {}).get(name)
     if row["status"] == "correct" and pair and row.get("student_s"):
         row["reference_s"], timing = speeds(row["student_s"], reference, pair, all_cases)
@@ -216,7 +218,7 @@ def check_function(exercise, student_path, seed, config, timeout, memory_mb):
     return row
 
 
-def check_all(folder, seed, config, timeout, memory_mb, scripts=None):
+def check_all(folder, seed, config, limits, scripts=None, sandbox=None):
     """Check every exercise whose module has a file in ``folder``; return the rows, in the course's order."""
     from coursekit.students import skeletons as catalogue
 
@@ -227,8 +229,8 @@ def check_all(folder, seed, config, timeout, memory_mb, scripts=None):
             rows.append({"module": exercise.module, "function": exercise.name, "status": "todo",
                          "detail": f"no file {path}", "student_s": "", "reference_s": ""})
             continue
-        rows.append(check_function({"module": exercise.module, "name": exercise.name}, path.resolve(), seed, config,
-                                   timeout, memory_mb))
+        rows.append(check_function({"module": exercise.module, "name": exercise.name}, Path(folder).resolve(),
+                                   seed, config, limits, sandbox))
     return rows
 
 
@@ -342,9 +344,13 @@ if __name__ == "__main__" and "snakemake" in globals():
         if not folder.is_dir():
             raise InputError(f"no folder {folder} (config key solutions): make the exercise files first with "
                              "`snakemake --cores 1 exercises`")
-        limits = snakemake.params.limits
-        rows = check_all(folder, snakemake.params.seed, snakemake.params.config, limits["timeout"],
-                         limits["memory_mb"])
+        from coursekit.students import sandbox
+
+        settings = snakemake.params.limits
+        mode = {"auto": None, "required": True, "off": False}[settings.get("sandbox", "auto")]
+        if mode is None and not sandbox.available():
+            log.info("note: %s", sandbox.MISSING)
+        rows = check_all(folder, snakemake.params.seed, snakemake.params.config, limits_of(settings), sandbox=mode)
         for row in rows:
             log.info("%-36s %-8s %s", f"{row['module']}.{row['function']}", row["status"],
                      row["detail"].splitlines()[-1] if row["detail"] else "")

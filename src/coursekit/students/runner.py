@@ -1,0 +1,236 @@
+"""Runs one student function on its cases, inside the sandbox: the only code of ours that student code can see.
+
+It is run as a script, ``python -I runner.py INPUT FUNCTION FD``, with nothing
+of the checker in its memory: no expected value, no reference module, no
+checker object. It imports the NumPy and standard library only (``-I``: no
+PYTHONPATH, no user site, not even its own folder), then the student's module
+from ``INPUT/solutions`` (so ``from diffusion import sliding_window`` is the
+student's), calls the function on each case of ``INPUT/call.npz`` and writes
+to the file descriptor FD, one frame at a time (a 4-byte length, then the bytes):
+
+- ``{"event": "result", "case": i}`` followed by the result as data (:func:`dump`);
+- ``{"event": "end", "status": ..., "detail": ..., "seconds": ...}`` once done.
+
+The checker decodes frames with :func:`load`, which runs nothing of what it
+reads: values are arrays, numbers, strings, None, tuples and lists of them,
+and random generators (by their state), never pickled objects.
+
+The same module gives the checker :func:`dump` and :func:`load`, so the two
+sides cannot disagree on the format.
+"""
+
+import io
+import json
+import struct
+import sys
+import zipfile
+
+__all__ = ["dump", "load", "Unreadable", "frames", "main"]
+
+TREE = "tree.json"  # the member of a value's archive that says how its arrays fit together
+
+
+class Unreadable(ValueError):
+    """A value that is not data the check reads (an object of the student's class, a pickle, a zip bomb)."""
+
+
+def encode(value, arrays):
+    """``value`` as a JSON-able tree; its arrays (and NumPy scalars, as 0-d arrays: their dtype kept) appended."""
+    import numpy as np
+
+    if value is None or isinstance(value, bool):
+        return {"t": "const", "v": value}
+    if isinstance(value, int) and type(value) is int:
+        return {"t": "int", "v": str(value)}
+    if isinstance(value, float) and type(value) is float:
+        return {"t": "float", "v": repr(value)}
+    if isinstance(value, complex) and type(value) is complex:
+        return {"t": "complex", "v": [repr(value.real), repr(value.imag)]}
+    if isinstance(value, str) and type(value) is str:
+        return {"t": "str", "v": value}
+    if type(value) is np.ndarray or (isinstance(value, np.generic) and type(value).__module__ == "numpy"):
+        array = np.asarray(value)
+        if array.dtype.hasobject:
+            raise Unreadable("an array of Python objects")
+        arrays.append(array)
+        return {"t": "array" if isinstance(value, np.ndarray) else "scalar", "i": len(arrays) - 1}
+    if type(value) in (list, tuple):
+        return {"t": type(value).__name__, "v": [encode(item, arrays) for item in value]}
+    if type(value) is np.random.Generator and type(value.bit_generator) is np.random.PCG64:
+        return {"t": "rng", "v": value.bit_generator.state}
+    raise Unreadable(f"an object of type {type(value).__name__}")
+
+
+def dump(value):
+    """The bytes of ``value`` as data: a zip (stored, not compressed) of .npy arrays and the tree that joins them."""
+    import numpy as np
+
+    arrays = []
+    tree = encode(value, arrays)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(TREE, json.dumps(tree))
+        for i, array in enumerate(arrays):
+            with archive.open(f"{i}.npy", "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def decode(node, arrays, depth=0):
+    """The value a tree describes (:func:`encode`'s inverse), checking every node; nothing in it is run."""
+    import numpy as np
+
+    if depth > 50 or not isinstance(node, dict):
+        raise Unreadable("a value nested too deeply, or not a value")
+    kind, value = node.get("t"), node.get("v")
+    if kind == "const" and (value is None or isinstance(value, bool)):
+        return value
+    if kind == "int" and isinstance(value, str) and len(value) <= 4300:
+        return int(value)
+    if kind == "float" and isinstance(value, str):
+        return float(value)
+    if kind == "complex" and isinstance(value, list) and len(value) == 2:
+        return complex(float(value[0]), float(value[1]))
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind in ("array", "scalar") and isinstance(node.get("i"), int) and 0 <= node["i"] < len(arrays):
+        array = arrays[node["i"]]
+        return array if kind == "array" else array[()]
+    if kind in ("list", "tuple") and isinstance(value, list):
+        items = [decode(item, arrays, depth + 1) for item in value]
+        return items if kind == "list" else tuple(items)
+    if kind == "rng" and isinstance(value, dict) and value.get("bit_generator") == "PCG64":
+        generator = np.random.Generator(np.random.PCG64())
+        generator.bit_generator.state = value
+        return generator
+    raise Unreadable(f"an unknown kind of value ({str(kind)[:20]!r})")
+
+
+def load(data, cap):
+    """The value whose bytes :func:`dump` made, refused beyond ``cap`` bytes; no pickle, no compression.
+
+    Raises
+    ------
+    Unreadable
+        For anything else: the message says what, in words a student reads.
+    """
+    import numpy as np
+
+    if len(data) > cap:
+        raise Unreadable(f"{len(data):,} bytes, more than the {cap:,} the check reads")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if any(m.compress_type != zipfile.ZIP_STORED or m.file_size > cap for m in members):
+                raise Unreadable("a compressed or oversized archive")
+            names = {m.filename for m in members}
+            tree = json.loads(archive.read(TREE)) if TREE in names else None
+            arrays, i = [], 0
+            while f"{i}.npy" in names:
+                with archive.open(f"{i}.npy") as f:
+                    arrays.append(np.lib.format.read_array(f, allow_pickle=False))
+                i += 1
+    except Unreadable:
+        raise
+    except Exception as error:  # a damaged archive: any reader error
+        raise Unreadable(f"not readable ({type(error).__name__})") from None
+    if tree is None:
+        raise Unreadable("no value in it")
+    return decode(tree, arrays)
+
+
+def frames(data):
+    """Split the bytes read from the result pipe into frames (a 4-byte big-endian length, then the bytes)."""
+    out, at = [], 0
+    while at + 4 <= len(data):
+        (size,) = struct.unpack(">I", data[at:at + 4])
+        if at + 4 + size > len(data):
+            break
+        out.append(data[at + 4:at + 4 + size])
+        at += 4 + size
+    return out
+
+
+def send(channel, payload):
+    channel.write(struct.pack(">I", len(payload)) + payload)
+    channel.flush()
+
+
+def own_traceback(error, path):
+    """The exception as the student should see it: only the frames of their own file, then the error line."""
+    import os
+    import traceback
+
+    own = os.path.realpath(path)
+    if isinstance(error, SyntaxError) and error.lineno:
+        return f"{os.path.basename(error.filename or path)}, line {error.lineno}: SyntaxError: {error.msg}"
+    frames_ = [f for f in traceback.extract_tb(error.__traceback__) if os.path.realpath(f.filename) == own]
+    lines = [f"{os.path.basename(f.filename)}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
+             for f in frames_]
+    lines.append(f"{type(error).__name__}: {error}".rstrip(": "))
+    return "\n".join(lines)
+
+
+def timed(function, args, budget=0.3):
+    """The median seconds of a call (fresh arguments each time), from at most 3 runs in about ``budget`` seconds."""
+    import copy
+    import statistics
+    import time
+
+    times = []
+    for _ in range(3):
+        fresh = copy.deepcopy(args)
+        start = time.perf_counter()
+        function(*fresh)
+        times.append(time.perf_counter() - start)
+        if sum(times) > budget:
+            break
+    return statistics.median(times)
+
+
+def main(folder, name, descriptor):
+    """Run the student's ``name`` on every case of ``folder/call.npz``; write the frames to ``descriptor``."""
+    import copy
+    import importlib
+    import os
+
+    channel = os.fdopen(descriptor, "wb", closefd=False)
+    with open(os.path.join(folder, "call.npz"), "rb") as f:
+        module, cases = load(f.read(), 1 << 31)  # written by the checker: (module name, [arguments of each case])
+    path = os.path.join(folder, "solutions", f"{module}.py")
+    sys.path.insert(0, os.path.join(folder, "solutions"))
+    end = {"event": "end", "status": "done", "detail": "", "seconds": None}
+    try:
+        function = getattr(importlib.import_module(module), name, None)
+        if function is None:
+            end.update(status="todo", detail=f"{module}.py has no function {name}")
+        else:
+            for i, args in enumerate(cases):
+                result = function(*copy.deepcopy(list(args)))
+                try:
+                    payload = dump(result)
+                except Unreadable as why:
+                    end.update(status="unreadable", detail=f"case {i + 1}: it returns {why}, which the check cannot "
+                                                           "read: return arrays, numbers, strings, tuples or lists")
+                    break
+                send(channel, json.dumps({"event": "result", "case": i}).encode())
+                send(channel, payload)
+            else:
+                if cases:
+                    end["seconds"] = timed(function, cases[0])
+    except NotImplementedError as error:
+        import traceback
+
+        last = traceback.extract_tb(error.__traceback__)[-1]
+        where = os.path.splitext(os.path.basename(last.filename))[0]
+        end.update(status="todo", detail="still raises NotImplementedError" + (
+            "" if last.name in (name, "<module>") else f" (in {where}.{last.name}, which it calls)"))
+    except MemoryError:
+        end.update(status="memory", detail="ran out of memory")
+    except BaseException as error:  # the student's code may raise anything; SystemExit included
+        end.update(status="error", detail=own_traceback(error, path))
+    send(channel, json.dumps(end).encode())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
