@@ -50,3 +50,55 @@ rule check:
         log_of("check", "check"),
     script:
         machinery("students.check")
+
+
+# For course authors: a whole class, each student's code in the sandbox, one job per student.
+#   snakemake --cores all grade --config submissions=DIR      DIR/<student>/<module>.py, as `exercises` writes them
+from coursekit.students.grade import STUDENT, students
+
+SUBMISSIONS = config["submissions"]
+STUDENTS = students(SUBMISSIONS) if SUBMISSIONS else []
+
+
+rule grade_student:
+    """One student's functions, each in the sandbox: their report (what `check` says) and their rows."""
+    input:
+        solutions=lambda wildcards: sorted(glob.glob(f"{glob.escape(SUBMISSIONS)}/{wildcards.student}/*.py")),
+        code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py")))
+        + code("coursekit.students.grade", "coursekit.students.check", "coursekit.students.sandbox",
+               "coursekit.students.runner", "coursekit.students.skeletons", "coursekit.references.verify"),
+    output:
+        csv=f"{RESULTS}/grade/{{student}}/rows.csv",
+        md=f"{RESULTS}/grade/{{student}}/report.md",
+    wildcard_constraints:
+        student=STUDENT,
+    params:
+        folder=lambda wildcards: f"{SUBMISSIONS}/{wildcards.student}",
+        seed=config["seed"],
+        config=config,
+        limits=config["check"],
+        unsandboxed=config["grade"]["unsandboxed"],
+    resources:
+        mem_mb=config["check"]["memory_mb"] + 1024,  # the student's cap, and the checker beside it
+    log:
+        log_of("grade_student", "{student}"),
+    script:
+        machinery("students.grade")
+
+
+rule grade:
+    """`snakemake --cores all grade --config submissions=DIR`: the gradebook and the class overview."""
+    input:
+        rows=expand(rules.grade_student.output.csv, student=STUDENTS),
+        reports=expand(rules.grade_student.output.md, student=STUDENTS),
+        code=code("coursekit.students.grade"),
+    output:
+        csv=f"{RESULTS}/grade/gradebook.csv",
+        md=f"{RESULTS}/grade/class.md",
+        html=f"{RESULTS}/grade/class.html",
+    params:
+        students=STUDENTS,
+    log:
+        log_of("grade", "class"),
+    script:
+        machinery("students.grade")

@@ -244,7 +244,7 @@ def run(solutions, module, name, cases, limits, sandbox=None):
                 os.killpg(process.pid, signal.SIGKILL)
             process.kill()
             process.wait()
-            if group.active and ended != "timeout" and group.out_of_memory():
+            if group.active and group.out_of_memory():  # a process of the tree passed the cap (even if it waited)
                 ended = "memory"
             group.close()
         seconds = time.monotonic() - started
