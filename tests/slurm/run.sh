@@ -93,4 +93,24 @@ submitted=$(cat "$work"/cluster/.snakemake/log/*.log | grep -c "has been submitt
 [ "$submitted" -ge 15 ] || { echo "only $submitted jobs went through SLURM"; exit 1; }
 echo "$submitted jobs ran through SLURM"
 .venv/bin/python -m coursekit.references.verify "$work/local/results" "$work/cluster/results"
+
+echo "== a class of 20 generated submissions, graded locally and through SLURM (one job per student)"
+.venv/bin/python tests/workflow/classroom.py "$work/class" 20
+run "$work/local" --cores all --quiet grade --config submissions="$work/class"
+if ! run "$work/cluster" --profile workflow/profiles/slurm --quiet grade --config submissions="$work/class"; then
+  echo "grading through SLURM failed; SLURM's own logs:"; tail -n 30 "$work"/*.log "$work"/*.out
+  exit 1
+fi
+graded=$(cat "$work"/cluster/.snakemake/log/*.log | grep -c "rule_grade_student" || true)
+[ "$graded" -ge 20 ] || { echo "only $graded students were graded through SLURM"; exit 1; }
+.venv/bin/python - "$work/local/results/grade/gradebook.csv" "$work/cluster/results/grade/gradebook.csv" <<'EOF'
+import csv, sys
+def rows(path):  # the timings (student_s, reference_s) are measurements: everything else must be equal
+    with open(path, newline="") as f:
+        return [{k: v for k, v in row.items() if k not in ("student_s", "reference_s")} for row in csv.DictReader(f)]
+local, cluster = rows(sys.argv[1]), rows(sys.argv[2])
+if local != cluster or len(local) < 20:
+    sys.exit(f"the gradebooks differ: {len(local)} local rows, {len(cluster)} through SLURM")
+print(f"gradebook through SLURM equals the local one: {len(local)} rows, 20 students")
+EOF
 echo "SLURM test passed"
