@@ -96,8 +96,8 @@ echo "$submitted jobs ran through SLURM"
 
 echo "== a class of 20 generated submissions, graded locally and through SLURM (one job per student)"
 .venv/bin/python tests/workflow/classroom.py "$work/class" 20
-run "$work/local" --cores all --quiet grade --config submissions="$work/class"
-if ! run "$work/cluster" --profile workflow/profiles/slurm --quiet grade --config submissions="$work/class"; then
+run "$work/local" grade --cores all --quiet --config submissions="$work/class"
+if ! run "$work/cluster" grade --profile workflow/profiles/slurm --quiet --config submissions="$work/class"; then
   echo "grading through SLURM failed; SLURM's own logs:"; tail -n 30 "$work"/*.log "$work"/*.out
   exit 1
 fi

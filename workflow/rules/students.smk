@@ -24,7 +24,8 @@ rule check_solutions:
     input:
         solutions=sorted(glob.glob(f"{glob.escape(SOLUTIONS)}/*.py")),  # an edit reruns the check
         code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py")))  # the references, and what checks against them
-        + code("coursekit.students.check", "coursekit.students.skeletons", "coursekit.references.verify"),
+        + code("coursekit.students.check", "coursekit.students.sandbox", "coursekit.students.runner",
+               "coursekit.students.skeletons", "coursekit.references.verify"),
     output:
         csv=f"{RESULTS}/check/check.csv",
         md=report(f"{RESULTS}/check/report.md", caption=caption("check"), category="6 Your solutions"),
