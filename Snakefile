@@ -34,4 +34,5 @@ rule all:
         rules.write_provenance.output,
         rules.compare_with_references.output,
         rules.write_course_page.output,
+        COMPARED,
     default_target: True

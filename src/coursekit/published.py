@@ -1,7 +1,8 @@
 """Our default artefacts beside the figures the course published (data/course/): measured, and explained.
 
-``snakemake --cores all course`` writes ``results/course/compare.csv``
-(figure, check, measured, status) and ``compare.md``. A published figure is
+``snakemake --cores all course`` (and ``all``, where the config makes the
+default artefacts it needs) writes ``results/course/compare.csv`` (figure,
+check, measured, status, why) and ``compare.md``. A published figure is
 an image, not an array: each check first reads the course's numbers back
 out of it (the heat equation through its colour map, the perceptron's line
 from its black pixels), or compares pixels where only pixels can be compared.
@@ -218,7 +219,8 @@ if __name__ == "__main__" and "snakemake" in globals():
         rows = compare_all(dict(snakemake.input.items()))
         for figure, _, measured, status, _ in rows:
             log.info("%-28s %-9s %s", figure, status, measured)
-        save_csv(snakemake.output.csv, [{"figure": f, "check": c, "measured": m, "status": s} for f, c, m, s, _ in rows])
+        save_csv(snakemake.output.csv, [{"figure": f, "check": c, "measured": m, "status": s, "why": why}
+                                        for f, c, m, s, why in rows])
         save_text(snakemake.output.md, table(rows))
 
     entry(snakemake, main)

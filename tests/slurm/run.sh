@@ -96,11 +96,16 @@ echo "$submitted jobs ran through SLURM"
 
 echo "== a class of 20 generated submissions, graded locally and through SLURM (one job per student)"
 .venv/bin/python tests/workflow/classroom.py "$work/class" 20
+start=$(date +%s.%N)
 run "$work/local" grade --cores all --quiet --config submissions="$work/class"
+middle=$(date +%s.%N)
 if ! run "$work/cluster" grade --profile workflow/profiles/slurm --quiet --config submissions="$work/class"; then
   echo "grading through SLURM failed; SLURM's own logs:"; tail -n 30 "$work"/*.log "$work"/*.out
   exit 1
 fi
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$middle" -v c="$end" \
+  'BEGIN { printf "grading 20 submissions: locally %.2f s a submission, through SLURM %.2f s\n", (b-a)/20, (c-b)/20 }'
 graded=$(cat "$work"/cluster/.snakemake/log/*.log | grep -c "rule_grade_student" || true)
 [ "$graded" -ge 20 ] || { echo "only $graded students were graded through SLURM"; exit 1; }
 .venv/bin/python - "$work/local/results/grade/gradebook.csv" "$work/cluster/results/grade/gradebook.csv" <<'EOF'

@@ -26,3 +26,9 @@ rule course:
         log_of("course", "compare"),
     script:
         machinery("published")
+
+
+# The comparison is part of `all` (and of the page) where the config makes the default artefacts it compares.
+COMPARED = (rules.course.output
+            if "kitten" in config["quantize"]["images"] and 16 in config["quantize"]["colors"]
+            and 30 in config["automata"]["rules"] else [])

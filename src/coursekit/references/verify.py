@@ -282,7 +282,10 @@ def table(rows, config=None, reference_config=None, versions=None):
             rows = [(a, c, s, d if s == STATUS_OK else f"{d} (versions differ: {'; '.join(versions)})")
                     for a, c, s, d in rows]
     lines += ["| artefact | check | status | measured difference |", "|---|---|---|---|"]
-    lines += [f"| {a} | {c} | {s if s == STATUS_OK else f'**{s}**'} | {d} |" for a, c, s, d in rows]
+    def cell(text):  # a | inside a cell ends it: `max |diff| 0` showed as "max"
+        return str(text).replace("|", "\\|")
+
+    lines += [f"| {cell(a)} | {cell(c)} | {s if s == STATUS_OK else f'**{s}**'} | {cell(d)} |" for a, c, s, d in rows]
     return "\n".join(lines) + "\n"
 
 
