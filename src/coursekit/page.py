@@ -46,7 +46,7 @@ aside input { width: 100%; padding: 0.4em; margin-bottom: 0.6em; color: var(--fg
               border: 1px solid var(--line); border-radius: 4px; }
 aside ol { padding-left: 1.1em; margin: 0.2em 0 0.8em; } aside a { color: var(--accent); text-decoration: none; }
 aside .chapter { font-weight: bold; margin-top: 0.6em; }
-main { padding: 0 1.5em 3em; min-width: 0; }
+main { padding: 0 1.5em 3em; min-width: 0; overflow-wrap: anywhere; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid var(--line); margin-top: 2em; }
 h4, h5, h6 { margin: 1em 0 0.4em; }
 a { color: var(--accent); }
@@ -59,7 +59,7 @@ figcaption, .caption { font-size: 0.9em; color: var(--muted); margin: 0.3em 0 1e
 details.solution { margin: 0.3em 0 1em; } details.solution summary { cursor: pointer; color: var(--accent); }
 .wide { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
-td, th { border: 1px solid var(--line); padding: 2px 6px; vertical-align: top; }
+td, th { border: 1px solid var(--line); padding: 2px 6px; vertical-align: top; overflow-wrap: normal; }
 .scroll { max-height: 22em; overflow: auto; } pre { background: var(--panel); padding: 0.6em; overflow: auto; }
 .term { background: #111; color: #eee; padding: 0.6em; line-height: 1.1; font-family: monospace; overflow: auto; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; align-items: start; }
@@ -70,6 +70,7 @@ td, th { border: 1px solid var(--line); padding: 2px 6px; vertical-align: top; }
 @media (max-width: 900px) {
   .layout { display: block; }
   aside { position: static; height: auto; border-right: 0; border-bottom: 1px solid var(--line); }
+  aside ol { display: none; } aside .chapter { display: inline-block; margin: 0.2em 1em 0.2em 0; }
   main { padding: 0 0.8em 2em; }
   .pair { grid-template-columns: 1fr; }
 }
@@ -392,24 +393,24 @@ def page(results, current, config, roots=(), repo=None, expected=None):
 
     def published(section, shown):
         out = []
-        for item in section.published:
-            course_file = Path(repo or ".", item.course_file)
+        for item in section.published if repo is not None else ():
+            course_file = Path(repo, item.course_file)
             if not course_file.is_file():
                 continue
             row = measured.get(item.comparison) if item.comparison else None
-            if item.comparison and row is None:
-                continue  # the comparison did not run for this config: nothing measured to show
             ours = results / item.ours if item.ours else None
-            theirs = (f"<figure>{media_html(course_file, item.course_file)}<figcaption><b>as the course published "
-                      f"it</b>: {html.escape(item.course_file)}</figcaption></figure>")
+            label = "as the course published it" if item.ours else "the course's photo, the exercise's input"
+            theirs = (f"<figure>{media_html(course_file, item.course_file)}<figcaption><b>{label}</b>: "
+                      f"{html.escape(item.course_file)}</figcaption></figure>")
             if ours is not None and ours.is_file() and (expected is None or item.ours in expected):
                 shown.add(item.ours)
                 pair = f"<div class='pair'>{theirs}{figure(ours, item.ours)}</div>"
             else:
                 pair = theirs
-            words = ""
+            words = ("<p class='caption'>Not measured here: <code>snakemake course</code> compares the artefacts of "
+                     "the default config.yaml with the course's.</p>" if item.comparison and row is None else "")
             if row:
-                why = f" {html.escape(row['why'])}." if row.get("why") else ""
+                why = f" {html.escape(row['why'][:1].upper() + row['why'][1:])}." if row.get("why") else ""
                 words = (f"<p class='caption'>Measured by <code>snakemake course</code>: {html.escape(row['check'])}:"
                          f" {html.escape(row['measured'])}, <b>{html.escape(row['status'])}</b>.{why}</p>")
             out.append(f"<div class='published'>{pair}{words}</div>")

@@ -83,10 +83,13 @@ def copy_repository(target):
 
 
 
-def chromium_dom(page, profile):
-    """The DOM of ``page`` once headless Chromium (Debian's, installed by CI) has loaded it and run its scripts.
+def chromium_dom(page, profile, width=1280):
+    """The DOM of ``page`` once headless Chromium (Debian's, installed by CI) has loaded it, ``width`` pixels wide,
+    and run its scripts.
 
-    Skips where there is no Chromium, except in CI, which must have it.
+    Headless Chromium's windows are at least 500 pixels wide: a phone's width is given to the page by an iframe of
+    that width in a page of the test's own, which copies the page's checks (its body's data attributes) to its own
+    body. Skips where there is no Chromium, except in CI, which must have it.
     """
     import shutil
     import subprocess
@@ -95,7 +98,20 @@ def chromium_dom(page, profile):
     if browser is None:
         assert not os.environ.get("CI"), "CI installs Debian's chromium to open the page"
         pytest.skip("no Chromium here (CI has it; apt-get install chromium)")
+    target = Path(page)
+    if width < 500:
+        target = Path(profile).with_suffix(".phone.html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            f"<!DOCTYPE html><html><body style='margin:0'><iframe id='f' src='{Path(page).as_uri()}' "
+            f"style='width:{width}px;height:900px;border:0'></iframe><script>"
+            "const f = document.getElementById('f');"
+            "const copy = () => { const d = f.contentDocument.body.dataset;"
+            " if (d.overflow === undefined) { setTimeout(copy, 100); return; }"
+            " Object.assign(document.body.dataset, d); };"
+            "f.addEventListener('load', copy);</script></body></html>")
     return subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                           f"--user-data-dir={profile}", "--virtual-time-budget=8000", "--dump-dom",
-                           Path(page).as_uri()], capture_output=True, text=True, timeout=120).stdout
+                           "--allow-file-access-from-files", f"--user-data-dir={profile}",
+                           f"--window-size={max(width, 500)},900", "--virtual-time-budget=8000", "--dump-dom",
+                           target.as_uri()], capture_output=True, text=True, timeout=120).stdout

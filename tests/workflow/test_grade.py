@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from classroom import make_class
+from classroom import ROOT, make_class
 from conftest import small_config, snakemake
 from coursekit.students import sandbox
 

@@ -259,7 +259,11 @@ def test_the_course_page_shows_every_artefact_inline(run_small):
     assert f"with n = {config['random_walk']['n']}; seed = {config['seed']}" in page  # the job's own params
     assert "Stale" not in page
     pngs = sum(1 for p in res.rglob("*.png") if not p.relative_to(res).as_posix().startswith(("logs/", "check/")))
-    dom = chromium_dom(workdir / "results/course.html", workdir / "chromium-profile")
-    body = re.search(r"<body([^>]*)>", dom).group(1)
-    assert f'data-images="{pngs}"' in body and f'data-images-shown="{pngs}"' in body, body
-    assert 'data-videos="1"' in body and 'data-videos-shown="1"' in body, body
+    pngs += len(re.findall(r"data:image/(?:png|jpeg);base64,", page)) - pngs  # the published figures too
+    for width in (1280, 390):  # a desktop and a phone
+        dom = chromium_dom(workdir / "results/course.html", workdir / f"chromium-profile-{width}", width)
+        body = re.search(r"<body([^>]*)>", dom).group(1)
+        images = re.search(r'data-images="(\d+)"', body).group(1)
+        assert int(images) >= pngs and f'data-images-shown="{images}"' in body, body
+        assert 'data-videos="2"' in body and 'data-videos-shown="2"' in body, body  # ours and the course's
+        assert int(re.search(r'data-overflow="(-?\d+)"', body).group(1)) <= 0, (width, body)  # nothing cut off
