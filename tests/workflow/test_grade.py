@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from classroom import ROOT, make_class
+from pathlib import Path
+
+from classroom import make_class
 from conftest import small_config, snakemake
 from coursekit.students import sandbox
 
@@ -53,10 +55,18 @@ def test_grade_without_a_class_says_how_to_give_one(tmp_path):
 
 def test_grade_refuses_without_the_sandbox_unless_told(tmp_path, monkeypatch):
     """Where bubblewrap is missing (PATH without it here), grade refuses; grade.unsandboxed: true runs it."""
+    import os
+    import shutil
+
     make_class(tmp_path / "class", 2)
-    bin_dir = tmp_path / "bin"
+    bin_dir = tmp_path / "bin"  # every program of the PATH but bwrap
     bin_dir.mkdir()
-    monkeypatch.setenv("PATH", str(bin_dir) + ":/usr/local/bin:" + str(ROOT / ".venv/bin"))
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for program in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            if program.name != "bwrap" and not (bin_dir / program.name).exists():
+                (bin_dir / program.name).symlink_to(program)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert shutil.which("bwrap") is None
     config = small_config(submissions=str(tmp_path / "class"))
     refused = snakemake(tmp_path / "run", config, "grade", check=False)
     assert refused.returncode != 0 and "grade runs every student's code in bubblewrap's sandbox" in refused.stderr
