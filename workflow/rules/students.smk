@@ -61,10 +61,26 @@ SUBMISSIONS = config["submissions"]
 STUDENTS = students(SUBMISSIONS) if SUBMISSIONS else []
 
 
+rule time_references:
+    """The reference functions the speed verdicts compare with, timed once for the whole class."""
+    input:
+        code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py"))) + code("coursekit.students.check"),
+    output:
+        json=f"{RESULTS}/grade/reference-timings.json",
+    params:
+        seed=config["seed"],
+        config=config,
+    log:
+        log_of("time_references", "timings"),
+    script:
+        machinery("students.grade")
+
+
 rule grade_student:
     """One student's functions, each in the sandbox: their report (what `check` says) and their rows."""
     input:
         solutions=lambda wildcards: sorted(glob.glob(f"{glob.escape(SUBMISSIONS)}/{wildcards.student}/*.py")),
+        times=rules.time_references.output.json,
         code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py")))
         + code("coursekit.students.grade", "coursekit.students.check", "coursekit.students.sandbox",
                "coursekit.students.runner", "coursekit.students.skeletons", "coursekit.references.verify"),

@@ -103,18 +103,44 @@ def first_difference(got, expected):
             f"({len(wrong)} of {max(a.size, 1)} elements differ)")
 
 
-def speeds(seconds, reference, pair, all_cases):
-    """The student's time beside the course's loop and vectorised versions (each timed on its own first case)."""
-    from tools import human, timeit
+def reference_time(reference, name, all_cases, times):
+    """The median seconds of the reference's ``name`` on its first case, from ``times`` if measured before (a dict
+    keyed ``module.name``, filled here): one measurement per run, or per class (``grade``'s reference timings)."""
+    from tools import timeit
 
-    first = {case: a for case, a in reversed(all_cases)}  # each function's first case
-    slow, fast = (getattr(reference, f) for f in pair)
-    slow_s = timeit(lambda: slow(*copy.deepcopy(first[pair[0]])), repeats=3)["median"]
-    fast_s = timeit(lambda: fast(*copy.deepcopy(first[pair[1]])), repeats=3)["median"]
+    key = f"{reference.__name__}.{name}"
+    if key not in times:
+        first = next(args for case, args in all_cases if case == name)
+        function = getattr(reference, name)
+        times[key] = timeit(lambda: function(*copy.deepcopy(first)), repeats=3)["median"]
+    return times[key]
+
+
+def speeds(seconds, reference, pair, all_cases, times=None):
+    """The student's time beside the course's loop and vectorised versions (each timed on its own first case)."""
+    from tools import human
+
+    times = {} if times is None else times
+    slow_s, fast_s = (reference_time(reference, name, all_cases, times) for name in pair)
     closer = "the vectorised solution" if abs(math.log(seconds / fast_s)) <= abs(math.log(seconds / slow_s)) \
         else "the loop"
     return fast_s, (f"yours {human(seconds)}, the loop ({pair[0]}) {human(slow_s)}, "
                     f"the vectorised solution {human(fast_s)}: closer to {closer}")
+
+
+def reference_times(seed, config, scripts=None):
+    """Every reference function that a speed verdict compares with, timed once: {module.name: seconds}."""
+    from coursekit.students import skeletons as catalogue
+
+    times = {}
+    for module in dict.fromkeys(e.module for e in catalogue.all_exercises(*([scripts] if scripts else []))):
+        reference = importlib.import_module(module)
+        pairs = getattr(reference, "PAIRS", {})
+        if pairs:
+            all_cases = reference.cases(seed, config)
+            for name in dict.fromkeys(n for pair in pairs.values() for n in pair):
+                reference_time(reference, name, all_cases, times)
+    return times
 
 
 def nbytes(value):
@@ -184,11 +210,12 @@ def limits_of(settings):
                   processes=settings.get("processes", 64), file_mb=settings.get("file_mb", 64))
 
 
-def check_function(exercise, folder, seed, config, limits, sandbox=None):
+def check_function(exercise, folder, seed, config, limits, sandbox=None, times=None):
     """Check one exercise: our results here, the student's function in a sandbox of its own; return its row.
 
     ``folder`` holds the student's modules; only the student's files go into the sandbox, and only the
-    inputs: the expected values stay here, computed before, and the results come back as data.
+    inputs: the expected values stay here, computed before, and the results come back as data. ``times``: the
+    reference's timings measured before (:func:`reference_times`), added to as needed.
     """
     from coursekit.students import sandbox as box
 
@@ -213,15 +240,19 @@ def check_function(exercise, folder, seed, config, limits, sandbox=None):
         row["drawn"] = (first, expected[0])
     pair = getattr(reference, "PAIRS", {}).get(name)
     if row["status"] == "correct" and pair and row.get("student_s"):
-        row["reference_s"], timing = speeds(row["student_s"], reference, pair, all_cases)
+        row["reference_s"], timing = speeds(row["student_s"], reference, pair, all_cases, times)
         row["detail"] = f"{row['detail']}; {timing}"
     return row
 
 
-def check_all(folder, seed, config, limits, scripts=None, sandbox=None):
-    """Check every exercise whose module has a file in ``folder``; return the rows, in the course's order."""
+def check_all(folder, seed, config, limits, scripts=None, sandbox=None, times=None):
+    """Check every exercise whose module has a file in ``folder``; return the rows, in the course's order.
+
+    ``times``: the reference timings for the speed verdicts, measured before for a whole class; else each is
+    measured once in this call."""
     from coursekit.students import skeletons as catalogue
 
+    times = {} if times is None else times
     rows = []
     for exercise in catalogue.all_exercises(*([scripts] if scripts else [])):
         path = Path(folder) / f"{exercise.module}.py"
@@ -230,7 +261,7 @@ def check_all(folder, seed, config, limits, scripts=None, sandbox=None):
                          "detail": f"no file {path}", "student_s": "", "reference_s": ""})
             continue
         rows.append(check_function({"module": exercise.module, "name": exercise.name}, Path(folder).resolve(),
-                                   seed, config, limits, sandbox))
+                                   seed, config, limits, sandbox, times))
     return rows
 
 

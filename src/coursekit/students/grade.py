@@ -35,16 +35,16 @@ def students(submissions):
                   if re.fullmatch(STUDENT, p.name) and p.is_dir() and not p.is_symlink())
 
 
-def grade_student(folder, seed, config, settings, unsandboxed):
+def grade_student(folder, seed, config, settings, unsandboxed, times=None):
     """Every exercise's row for the student whose modules are in ``folder``; the sandbox required unless
-    ``unsandboxed``."""
+    ``unsandboxed``. ``times``: the reference timings, measured once for the class (rule time_references)."""
     from coursekit.core import InputError
     from coursekit.students import sandbox
 
     if not unsandboxed and not sandbox.available():
         raise InputError(f"grade runs every student's code in bubblewrap's sandbox, and {sandbox.MISSING}; "
                          "install it, or set config key grade.unsandboxed: true to grade without it")
-    return check_all(folder, seed, config, limits_of(settings), sandbox=not unsandboxed)
+    return check_all(folder, seed, config, limits_of(settings), sandbox=not unsandboxed, times=times)
 
 
 def first_line(detail):
@@ -107,9 +107,12 @@ if __name__ == "__main__" and "snakemake" in globals():
     from coursekit.core import InputError, entry, log, save_csv, save_text
 
     def one_student():
+        import json
+
         student = snakemake.wildcards.student
+        times = json.loads(Path(snakemake.input.times).read_text(encoding="utf-8"))
         rows = grade_student(snakemake.params.folder, snakemake.params.seed, snakemake.params.config,
-                             snakemake.params.limits, snakemake.params.unsandboxed)
+                             snakemake.params.limits, snakemake.params.unsandboxed, times)
         counts = collections.Counter(r["status"] for r in rows)
         log.info("%s: %s", student, ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]))
         save_csv(snakemake.output.csv, [{k: row.get(k, "") for k in COLUMNS} for row in rows], COLUMNS)
@@ -126,4 +129,14 @@ if __name__ == "__main__" and "snakemake" in globals():
         save_text(snakemake.output.html, overview_html(rows, len(snakemake.params.students)))
         log.info("%d students graded: %s", len(snakemake.params.students), snakemake.output.csv)
 
-    entry(snakemake, one_student if snakemake.rule == "grade_student" else whole_class)
+    def time_references():
+        import json
+
+        from coursekit.students.check import reference_times
+
+        times = reference_times(snakemake.params.seed, snakemake.params.config)
+        save_text(snakemake.output.json, json.dumps(times, indent=1, sort_keys=True) + "\n")
+        log.info("%d reference functions timed once for the class", len(times))
+
+    entry(snakemake, {"grade_student": one_student, "grade": whole_class,
+                      "time_references": time_references}[snakemake.rule])
