@@ -31,6 +31,7 @@ class Section:
     modules: tuple
     artefacts: tuple
     published: tuple = ()
+    group: str = ""  # a regex whose first group names what artefacts belong together (a photo's images)
 
 
 SECTIONS = (
@@ -57,7 +58,8 @@ SECTIONS = (
                        "advanced/quantize/kitten-published-16.png"),
              Published("data/course/kitten-dithered.jpg", "kitten, naive as intended",
                        "advanced/quantize/kitten-frequent-16.png"),
-             Published("data/course/kitten-quantized.jpg", "kitten, k-means", "advanced/quantize/kitten-kmeans-16.png"))),
+             Published("data/course/kitten-quantized.jpg", "kitten, k-means", "advanced/quantize/kitten-kmeans-16.png")),
+            r"advanced/quantize/(.+)-(?:published|frequent|kmeans)-\d+"),
     Section("❸ Advanced", "The perceptron", ("perceptron",),
             ("advanced/perceptron/perceptron.mp4", "advanced/perceptron/perceptron.png",
              "advanced/perceptron/log.csv"),

@@ -428,16 +428,21 @@ def page(results, current, config, roots=(), repo=None, expected=None):
                 parts.append(statements_html(section.modules))
             shown = set()
             parts.append(published(section, shown))
-            for pattern in section.artefacts:
-                for path in sorted(results.glob(pattern), key=natural):
-                    relative = path.relative_to(results).as_posix()
-                    if relative in shown:
-                        continue
-                    if expected is not None and relative not in expected and not relative.startswith(
-                            ("verify.", "course/", "provenance.")):
-                        leftovers.append(relative)
-                        continue
-                    parts.append(figure(path, relative))
+            found = [path for pattern in section.artefacts for path in sorted(results.glob(pattern), key=natural)]
+            if section.group:  # each photo's images together, in the order the patterns give
+                names = [re.match(section.group, p.relative_to(results).as_posix()) for p in found]
+                order = list(dict.fromkeys(m.group(1) if m else "" for m in names))
+                found = [p for _, p in sorted(zip(names, found), key=lambda pair: order.index(
+                    pair[0].group(1) if pair[0] else ""))]
+            for path in found:
+                relative = path.relative_to(results).as_posix()
+                if relative in shown:
+                    continue
+                if expected is not None and relative not in expected and not relative.startswith(
+                        ("verify.", "course/", "provenance.")):
+                    leftovers.append(relative)
+                    continue
+                parts.append(figure(path, relative))
             body.append("".join(parts) + "</section>")
         toc.append("</ol>")
     if leftovers:

@@ -133,3 +133,14 @@ def test_the_page_has_contents_search_a_phone_viewport_and_a_dark_theme(tmp_path
     assert "name='viewport' content='width=device-width, initial-scale=1'" in text
     assert "@media (prefers-color-scheme: dark)" in text and "<aside>" in text
     assert text.count("<section class='searchable'") == len(re.findall(r"<li><a href='#c\d+s\d+'>", text))
+
+
+def test_each_photos_images_together(tmp_path):
+    """A second photo's images were interleaved by method with the kitten's."""
+    names = [f"advanced/quantize/{photo}-{method}-4.png" for photo in ("kitten", "coffee")
+             for method in ("published", "frequent", "kmeans")]
+    text = page.page(small_results(tmp_path, names), {}, CONFIG)
+    shown = re.findall(r"<b>advanced/quantize/([a-z]+)-([a-z]+)-4\.png</b>", text)
+    photos = [photo for photo, _ in shown]
+    assert photos in (["coffee"] * 3 + ["kitten"] * 3, ["kitten"] * 3 + ["coffee"] * 3), shown
+    assert [method for _, method in shown][:3] == ["published", "frequent", "kmeans"]

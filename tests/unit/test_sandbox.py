@@ -217,7 +217,7 @@ def test_pipe_tricks_end_within_the_time_limit_and_run_nothing_here(tmp_path, at
     handler = signal.getsignal(signal.SIGINT)
     row, seconds = checked(solution(tmp_path / "mine", "reorder", attack), "reorder", "element_struct", timeout=3)
     assert row["status"] in ("error", "timeout", "wrong"), row
-    assert seconds < 3 + 1.5, seconds
+    assert seconds < 3 + 1, seconds  # the time limit plus a second
     assert not Path("/tmp/coursekit-pwned").exists() and signal.getsignal(signal.SIGINT) == handler
     assert len(row["detail"]) < 6000
 
