@@ -72,7 +72,7 @@ def evolve_python(Z, rule):
     Exercise
     --------
     The same automaton as ``evolve``, one cell at a time with plain loops.
-    Return ``Z``.
+    Return ``Z``, filled in place.
     """
     for i in range(1, len(Z)):
         for j in range(1, Z.shape[1] - 1):
@@ -82,6 +82,7 @@ def evolve_python(Z, rule):
 
 
 PAIRS = {"evolve": ("evolve_python", "evolve")}  # the loop and the row-at-a-time automaton, for `snakemake check`
+PROMISES = {"evolve": {"in_place": "Z"}, "evolve_python": {"in_place": "Z"}}  # Z filled in place, checked by `check`
 FIGURES = {"evolve": "plot", "evolve_python": "plot"}  # `snakemake check` draws a student's result with plot()
 
 

@@ -50,7 +50,7 @@ def identity_3x3():
 
     Exercise
     --------
-    Return the 3x3 identity matrix.
+    Return the 3x3 identity matrix, of floats.
     """
     return np.eye(3)
 
@@ -91,6 +91,9 @@ ANSWERS = [
     ("Given a 1D array, negate all elements which are between 3 and 8, in place",
      "Z = np.arange(11); Z[(3 < Z) & (Z <= 8)] *= -1", lambda: negate_between_3_and_8(np.arange(11))),
 ]
+
+
+PROMISES = {"negate_between_3_and_8": {"in_place": "Z"}}  # Z changed in place: checked by `check`
 
 
 def cases(seed, config):

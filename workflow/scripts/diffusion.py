@@ -102,7 +102,8 @@ def diffuse_python(Z, F):
     Exercise
     --------
     The same heat equation as ``diffuse``, written with two plain loops: over
-    the rows, then over the inner cells of each row. Return ``Z``.
+    the rows, then over the inner cells of each row. Return ``Z``, filled in
+    place.
     """
     for i in range(1, len(Z)):
         for j in range(1, Z.shape[1] - 1):
@@ -111,6 +112,8 @@ def diffuse_python(Z, F):
 
 
 PAIRS = {"diffuse": ("diffuse_python", "diffuse")}  # the loop and the vectorised scheme, for `snakemake check`
+# What the statements promise beyond the values (and the reference's type and dtype family), checked by `check`
+PROMISES = {"sliding_window": {"view": "Z"}, "diffuse": {"in_place": "Z"}, "diffuse_python": {"in_place": "Z"}}
 FIGURES = {"diffuse": "plot", "diffuse_python": "plot"}  # `snakemake check` draws a student's result with plot()
 
 

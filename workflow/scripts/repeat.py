@@ -41,6 +41,9 @@ def write_first(A):
     return A
 
 
+PROMISES = {"tiled": {"copy": "Z"}, "strided": {"view": "Z"}}  # new memory, and none: checked by `check`
+
+
 def cases(seed, config):
     """The calls `snakemake check` makes: a few vectors and counts of rows."""
     vectors = [np.arange(5.0), np.array([7], dtype=np.int16), np.linspace(0, 1, 11)]

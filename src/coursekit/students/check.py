@@ -143,6 +143,88 @@ def reference_times(seed, config, scripts=None):
     return times
 
 
+FAMILIES = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats", "c": "complex numbers", "U": "text",
+            "S": "bytes", "V": "records", "M": "dates", "m": "time spans", "O": "Python objects"}
+
+
+def family(dtype):
+    """What a dtype holds, in a word (int64 and uint8 are both integers); a record dtype by its fields'."""
+    if dtype.names:
+        return "records of " + ", ".join(f"{n}: {family(dtype.fields[n][0].base)}" for n in dtype.names)
+    return FAMILIES.get(dtype.kind, dtype.kind)
+
+
+def kind_of(value):
+    """A value's type in words: 'a list', 'a Python int', 'a NumPy int64', 'an array of floats (float64)'."""
+    import numpy as np
+
+    if type(value) is np.ndarray:
+        return f"an array of {family(value.dtype)} ({value.dtype})"
+    if isinstance(value, np.generic):
+        return f"a NumPy {type(value).__name__}"
+    if value is None:
+        return "None"
+    words = {bool: "a Python bool", int: "a Python int", float: "a Python float", complex: "a Python complex",
+             str: "a string", list: "a list", tuple: "a tuple"}
+    return words.get(type(value), f"an object of type {type(value).__name__}")
+
+
+def type_breach(got, want, exact_dtype=False, depth=0):
+    """How ``got`` is not of the reference's type (the same Python or NumPy type; arrays of the same family of
+    dtype, or the very dtype if ``exact_dtype``), in one sentence; None if it is."""
+    import numpy as np
+
+    if type(got) is not type(want):
+        return f"returns {kind_of(got)}; the exercise asks for {kind_of(want)}"
+    if type(want) is np.ndarray:
+        if exact_dtype and got.dtype != want.dtype:
+            return f"returns an array of {got.dtype}; the exercise asks for {want.dtype}"
+        if family(got.dtype) != family(want.dtype):
+            return f"returns {kind_of(got)}; the exercise asks for {family(want.dtype)}"
+    if type(want) in (list, tuple) and depth < 2:
+        for g, w in zip(got[:3], want[:3]):
+            inner = type_breach(g, w, exact_dtype, depth + 1)
+            if inner:
+                return f"returns a {type(want).__name__} holding {kind_of(g)}; the exercise asks for {kind_of(w)}"
+    return None
+
+
+def promise_breach(reference, name, args, got, want, facts):
+    """The first promise of the statement that the student's result breaks, in one sentence; None if none.
+
+    Every exercise promises the reference's type (and family of dtype); the module's ``PROMISES`` adds, per
+    function, ``view``, ``copy`` or ``in_place`` (an argument's name) and ``dtype: "exact"``. Views and
+    identity are reported by the runner (``facts``): they do not travel with the result.
+    """
+    import inspect
+
+    promised = getattr(reference, "PROMISES", {}).get(name, {})
+    breach = type_breach(got, want, promised.get("dtype") == "exact")
+    if breach:
+        return breach
+    names = list(inspect.signature(getattr(reference, name)).parameters)
+    for promise in ("view", "copy", "in_place"):
+        if promise not in promised:
+            continue
+        arg = promised[promise]
+        index = names.index(arg)
+        if not facts:
+            return f"its relation to {arg} could not be checked (no facts came back)"
+        if promise == "view" and index not in facts.get("views", []):
+            return (f"returns a copy of {arg}; the exercise asks for a view "
+                    f"(np.shares_memory(result, {arg}) is False)")
+        if promise == "copy" and index in facts.get("views", []):
+            return (f"returns a view of {arg}; the exercise asks for a copy, new memory "
+                    f"(np.shares_memory(result, {arg}) is True)")
+        if promise == "in_place" and index not in facts.get("same", []):
+            if index in facts.get("changed", []):
+                return (f"fills {arg} but returns another array; the exercise asks for {arg} itself, filled in place "
+                        f"and returned (result is {arg}: False)")
+            return (f"works on a copy of {arg}; the exercise asks for {arg} itself, filled in place and returned "
+                    f"({arg} is unchanged, result is {arg}: False)")
+    return None
+
+
 def nbytes(value):
     """About how many bytes a value takes (its arrays' bytes, 64 per anything else)."""
     import numpy as np
@@ -161,7 +243,7 @@ def printed(output, lines=3):
     return "\nit printed: " + " / ".join(line[:100] for line in shown_lines[:lines]) + more
 
 
-def judge(outcome, calls, expected, limits, name):
+def judge(outcome, calls, expected, limits, name, reference=None):
     """The row's status and detail from what came back of the sandbox, compared here with the expected values.
 
     Returns (status, detail, the first case's result or None).
@@ -196,6 +278,8 @@ def judge(outcome, calls, expected, limits, name):
         if number == 1:
             first = got
         where = first_difference(got, want)
+        if not where and reference is not None:
+            where = promise_breach(reference, name, args, got, want, outcome.facts.get(number - 1))
         if where:
             return "wrong", f"case {number} of {len(calls)}, {name}({', '.join(shown(a) for a in args)}): {where}", \
                 first
@@ -227,7 +311,7 @@ def check_function(exercise, folder, seed, config, limits, sandbox=None, times=N
     limits = copy.copy(limits)
     limits.result_bytes = min(limits.result_bytes, (64 << 20) + 8 * sum(nbytes(want) for want in expected))
     outcome = box.run(folder, exercise["module"], name, calls, limits, sandbox)
-    status, detail, first = judge(outcome, calls, expected, limits, name)
+    status, detail, first = judge(outcome, calls, expected, limits, name, reference)
     if status == "error":  # the sandbox saw the student's file as solutions/<module>.py: name it where it is
         own = f"{exercise['module']}.py, line "
         detail = "\n".join(str(Path(folder) / line) if line.startswith(own) else line for line in detail.split("\n"))

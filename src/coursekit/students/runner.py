@@ -8,7 +8,9 @@ from ``INPUT/solutions`` (so ``from diffusion import sliding_window`` is the
 student's), calls the function on each case of ``INPUT/call.npz`` and writes
 to the file descriptor FD, one frame at a time (a 4-byte length, then the bytes):
 
-- ``{"event": "result", "case": i}`` followed by the result as data (:func:`dump`);
+- ``{"event": "result", "case": i}`` followed by the result as data (:func:`dump`),
+  then ``{"event": "facts", "case": i, ...}``: which arguments the result is a
+  view of, is, or changed (:func:`relations`: identity does not travel);
 - ``{"event": "end", "status": ..., "detail": ..., "seconds": ...}`` once done.
 
 The checker decodes frames with :func:`load`, which runs nothing of what it
@@ -171,6 +173,40 @@ def own_traceback(error, path):
     return "\n".join(lines)
 
 
+def shares(a, b):
+    """True if two arrays share memory (exactly where NumPy can tell quickly, else by their bounds)."""
+    import numpy as np
+
+    try:
+        return bool(np.shares_memory(a, b, max_work=10_000))
+    except np.exceptions.TooHardError:
+        return bool(np.may_share_memory(a, b))
+
+
+def relations(result, args, before):
+    """How the result relates to the arguments, which only this process can see (identity and memory do not
+    travel): which array arguments it is a view of (``views``), is itself (``same``), and which the call changed
+    (``changed``, against ``before``, a copy taken before the call). Indices of ``args``."""
+    import numpy as np
+
+    parts = result if type(result) is tuple else (result,)
+    facts = {"event": "facts", "views": [], "same": [], "changed": []}
+    for i, arg in enumerate(args):
+        if type(arg) is not np.ndarray:
+            continue
+        if any(type(part) is np.ndarray and shares(part, arg) for part in parts):
+            facts["views"].append(i)
+        if any(part is arg for part in parts):
+            facts["same"].append(i)
+        try:
+            changed = not np.array_equal(arg, before[i], equal_nan=arg.dtype.kind in "fc")
+        except (TypeError, ValueError):
+            changed = True
+        if changed:
+            facts["changed"].append(i)
+    return facts
+
+
 def timed(function, args, budget=0.3):
     """The median seconds of a call (fresh arguments each time), from at most 3 runs in about ``budget`` seconds."""
     import copy
@@ -206,7 +242,9 @@ def main(folder, name, descriptor):
             end.update(status="todo", detail=f"{module}.py has no function {name}")
         else:
             for i, args in enumerate(cases):
-                result = function(*copy.deepcopy(list(args)))
+                fresh = copy.deepcopy(list(args))
+                before = copy.deepcopy(fresh)
+                result = function(*fresh)
                 try:
                     payload = dump(result)
                 except Unreadable as why:
@@ -215,6 +253,7 @@ def main(folder, name, descriptor):
                     break
                 send(channel, json.dumps({"event": "result", "case": i}).encode())
                 send(channel, payload)
+                send(channel, json.dumps({**relations(result, fresh, before), "case": i}).encode())
             else:
                 if cases:
                     end["seconds"] = timed(function, cases[0])

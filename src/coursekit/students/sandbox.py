@@ -65,6 +65,7 @@ class Outcome:
     """What came back: each case's result (by index), the runner's last word, the prints, and how it ended."""
 
     results: dict
+    facts: dict  # case index: the result's relations to the arguments (runner.relations)
     end: dict
     output: str
     ended: str  # "done", "timeout", "memory", "killed", "too-much"
@@ -248,7 +249,7 @@ def run(solutions, module, name, cases, limits, sandbox=None):
                 ended = "memory"
             group.close()
         seconds = time.monotonic() - started
-    results, end = {}, {}
+    results, facts, end = {}, {}, {}
     pending = None
     for frame in runner.frames(data):
         if pending is not None:
@@ -263,9 +264,12 @@ def run(solutions, module, name, cases, limits, sandbox=None):
             break
         if message.get("event") == "result" and isinstance(message.get("case"), int):
             pending = message["case"]
+        elif message.get("event") == "facts" and isinstance(message.get("case"), int):
+            facts[message["case"]] = {key: [i for i in message.get(key, []) if isinstance(i, int)]
+                                      for key in ("views", "same", "changed") if isinstance(message.get(key), list)}
         elif message.get("event") == "end":
             end = message
-    return Outcome(results, end, output.decode("utf-8", "replace"), ended, seconds, use_bwrap)
+    return Outcome(results, facts, end, output.decode("utf-8", "replace"), ended, seconds, use_bwrap)
 
 
 def collect(process, channel, limits):
