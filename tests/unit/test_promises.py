@@ -78,3 +78,11 @@ def test_the_reference_keeps_every_promise(tmp_path):
     # records.parse raises the pipeline's InputError on a bad table: the machinery, not in the sandbox
     bad = [r for r in rows if r["status"] != "correct" and (r["module"], r["function"]) != ("records", "parse")]
     assert bad == [] and len(rows) > 30
+
+
+def test_a_short_wrong_answer_shows_both_values(tmp_path):
+    """find_python's wrong answer showed two shapes, not the two lists."""
+    row = row_of(tmp_path, "subsequence", "find_python",
+                 "def find_python(seq, sub):\n"
+                 "    return [i for i in range(len(seq) - len(sub)) if seq[i:i + len(sub)] == sub]\n")
+    assert row["status"] == "wrong" and "returns [0], expected [0, 2] (shape (1,), expected (2,))" in row["detail"], row

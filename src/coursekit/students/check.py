@@ -79,6 +79,8 @@ def first_difference(got, expected):
     if a.dtype == object:
         return f"returns {type(got).__name__} holding Python objects; expected {b.dtype} values"
     if a.shape != b.shape:
+        if a.size <= 20 and b.size <= 20:  # short: both values say more than their shapes
+            return f"returns {shown(got, 200)}, expected {shown(expected, 200)} (shape {a.shape}, expected {b.shape})"
         return f"returns shape {a.shape}, expected shape {b.shape}"
     if a.dtype.names or b.dtype.names:
         if a.dtype.names != b.dtype.names:
