@@ -170,3 +170,14 @@ def test_statements_hold_no_solution_code():
         assert not re.search(r"\n\s*(Notes|Parameters|Examples|Returns)\n\s*---", e.statement), e.title
     find_numpy = next(e for e in exercises.all_exercises() if e.name == "find_numpy")
     assert "keeps the true matches" not in find_numpy.statement
+
+
+def test_the_terminal_line_of_an_error_names_the_students_file_and_line():
+    row = {"status": "error", "detail": "/home/s/strides.py, line 22, in strides: return helper(Z)\n"
+                                        "/home/s/strides.py, line 26, in helper: return Z.stridez\n"
+                                        "AttributeError: 'numpy.ndarray' object has no attribute 'stridez'\n"
+                                        "it printed: hello"}
+    assert check.headline(row) == ("/home/s/strides.py, line 26, in helper: AttributeError: 'numpy.ndarray' object "
+                                   "has no attribute 'stridez'")
+    assert check.headline({"status": "wrong", "detail": "case 1 of 2, f(1): yours 1, expected 2\nit printed: x"}) \
+        == "case 1 of 2, f(1): yours 1, expected 2"

@@ -390,6 +390,17 @@ def draw_side_by_side(row, path):
     return path
 
 
+def headline(row):
+    """A row's detail in one line for the terminal: for an error, the student's file and line, then the error."""
+    lines = [line for line in (row.get("detail") or "").splitlines() if not line.startswith("it printed:")]
+    if not lines:
+        return ""
+    if row.get("status") == "error":
+        where = [line for line in lines[:-1] if ", line " in line]
+        return f"{where[-1].split(': ', 1)[0]}: {lines[-1]}" if where else lines[-1]
+    return lines[0]
+
+
 def report(rows, folder):
     """The Markdown page a student reads: a summary, then one line per function."""
     counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES}
@@ -470,7 +481,7 @@ if __name__ == "__main__" and "snakemake" in globals():
         rows = check_all(folder, snakemake.params.seed, snakemake.params.config, limits_of(settings), sandbox=mode)
         for row in rows:
             log.info("%-36s %-8s %s", f"{row['module']}.{row['function']}", row["status"],
-                     row["detail"].splitlines()[-1] if row["detail"] else "")
+                     headline(row))
         Path(snakemake.output.figures).mkdir(parents=True, exist_ok=True)
         for row in rows:
             if row.get("drawn") is not None:
@@ -487,8 +498,8 @@ if __name__ == "__main__" and "snakemake" in globals():
         todo = [f"{r['module']}.{r['function']}" for r in rows if r["status"] == "todo"]
         if failing:
             raise InputError(f"{len(failing)} function(s) need work (details in {snakemake.input.md}):\n  "
-                             + "\n  ".join(f"{r['module']}.{r['function']}: {r['status']}: "
-                                           f"{r['detail'].splitlines()[-1]}" for r in failing))
+                             + "\n  ".join(f"{r['module']}.{r['function']}: {r['status']}: {headline(r)}"
+                                           for r in failing))
         correct = sum(r["status"] == "correct" for r in rows)
         log.info("%d function(s) correct; still to do: %s", correct, ", ".join(todo) if todo else "none")
 
