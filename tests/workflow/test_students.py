@@ -4,6 +4,8 @@ import ast
 
 import pytest
 
+import re
+
 from conftest import ROOT, small_config, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -30,7 +32,7 @@ def test_exercises_then_check_then_exercises_again_keeps_the_edits(tmp_path):
     # the wrong evolve drawn beside the reference's, with the module's own plot function
     import imageio.v3 as iio
 
-    both = iio.imread(run / "results/check/figures/automata-evolve.png")
+    both = iio.imread(run / "results/check/figures/automata/evolve.png")
     left, right = both[:, : both.shape[1] // 2], both[:, both.shape[1] // 2:]
     assert both.shape[1] > both.shape[0] and (left != right).any()  # all black below row 0 on the left, not right
     rows = (run / "results/check/check.csv").read_text().splitlines()
@@ -39,3 +41,25 @@ def test_exercises_then_check_then_exercises_again_keeps_the_edits(tmp_path):
     again = snakemake(run, config, "exercises", "--cores", "1")
     assert "kept solutions/automata.py (it exists: never overwritten)" in again.stderr
     assert mine.read_text() == edited
+
+
+def planned(run, config):
+    """The jobs `snakemake check` would run now, by rule (a dry run)."""
+    out = snakemake(run, config, "check", "-n", "--quiet", "rules").stdout
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s*([a-z_]+)\s+(\d+)\s*$", out, re.M)
+            if m.group(1) != "total"}
+
+
+def test_editing_one_module_checks_that_module_again_and_no_other(tmp_path):
+    """Any edit re-checked all 31 functions (20 to 23 s a round): each module is now a job of its own."""
+    run, config = tmp_path / "run", small_config()
+    snakemake(run, config, "exercises", "--cores", "1")
+    snakemake(run, config, "check")
+    assert planned(run, config) == {"check": 1}  # nothing to check again
+    mine = run / "solutions/reorder.py"
+    mine.write_text(mine.read_text() + "\n# an edit\n")
+    assert planned(run, config) == {"check_module": 1, "check_solutions": 1, "check": 1}
+    snakemake(run, config, "check")
+    diffusion = run / "solutions/diffusion.py"  # automata.py imports it: both are checked again
+    diffusion.write_text(diffusion.read_text() + "\n# an edit\n")
+    assert planned(run, config) == {"check_module": 2, "check_solutions": 1, "check": 1}

@@ -20,21 +20,49 @@ rule exercises:
         machinery("students.skeletons")
 
 
-rule check_solutions:
+# Each module is checked by a job of its own: after an edit, only the modules whose file changed are checked again.
+import os
+
+from coursekit.students.skeletons import all_exercises, imported_siblings
+
+MODULES = list(dict.fromkeys(exercise.module for exercise in all_exercises()))  # in the course's order
+
+
+rule check_module:
+    """One module of yours: `snakemake --cores all results/check/modules/automata.csv` checks it alone."""
     input:
-        solutions=sorted(glob.glob(f"{glob.escape(SOLUTIONS)}/*.py")),  # an edit reruns the check
-        code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py")))  # the references, and what checks against them
-        + code("coursekit.students.check", "coursekit.students.sandbox", "coursekit.students.runner",
-               "coursekit.students.skeletons", "coursekit.references.verify"),
+        solution=lambda wildcards: glob.glob(f"{glob.escape(SOLUTIONS)}/{wildcards.module}.py"),  # an edit reruns it
+        imported=lambda wildcards: [f"{SOLUTIONS}/{name}.py" for name in imported_siblings(
+            f"{SOLUTIONS}/{wildcards.module}.py", MODULES) if os.path.isfile(f"{SOLUTIONS}/{name}.py")],  # yours
+        code=code("coursekit.students.check", "coursekit.students.sandbox", "coursekit.students.runner",
+                  "coursekit.students.skeletons", "coursekit.references.verify", "tools")
+        + [str(REPO / "workflow/scripts/{module}.py")],  # the reference
     output:
-        csv=f"{RESULTS}/check/check.csv",
-        md=report(f"{RESULTS}/check/report.md", caption=caption("check"), category="6 Your solutions"),
-        figures=directory(f"{RESULTS}/check/figures"),  # yours beside ours, for each exercise that draws one
+        csv=f"{RESULTS}/check/modules/{{module}}.csv",
+        figures=directory(f"{RESULTS}/check/figures/{{module}}"),  # yours beside ours, where an exercise draws one
+    wildcard_constraints:
+        module="|".join(MODULES),
     params:
         solutions=SOLUTIONS,
         seed=config["seed"],
         config=config,
         limits=config["check"],
+    log:
+        log_of("check_module", "{module}"),
+    script:
+        machinery("students.check")
+
+
+rule check_solutions:
+    """Every module's rows, in the course's order: results/check/check.csv and report.md."""
+    input:
+        modules=expand(rules.check_module.output.csv, module=MODULES),
+        code=code("coursekit.students.check"),
+    output:
+        csv=f"{RESULTS}/check/check.csv",
+        md=report(f"{RESULTS}/check/report.md", caption=caption("check"), category="6 Your solutions"),
+    params:
+        solutions=SOLUTIONS,
     log:
         log_of("check_solutions", "check"),
     script:

@@ -331,16 +331,18 @@ def check_function(exercise, folder, seed, config, limits, sandbox=None, times=N
     return row
 
 
-def check_all(folder, seed, config, limits, scripts=None, sandbox=None, times=None):
+def check_all(folder, seed, config, limits, scripts=None, sandbox=None, times=None, modules=None):
     """Check every exercise whose module has a file in ``folder``; return the rows, in the course's order.
 
     ``times``: the reference timings for the speed verdicts, measured before for a whole class; else each is
-    measured once in this call."""
+    measured once in this call. ``modules``: only these modules' exercises (all by default)."""
     from coursekit.students import skeletons as catalogue
 
     times = {} if times is None else times
     rows = []
     for exercise in catalogue.all_exercises(*([scripts] if scripts else [])):
+        if modules is not None and exercise.module not in modules:
+            continue
         path = Path(folder) / f"{exercise.module}.py"
         if not path.is_file():
             rows.append({"module": exercise.module, "function": exercise.name, "status": "todo",
@@ -467,7 +469,8 @@ if __name__ == "__main__" and "snakemake" in globals():
 
     from coursekit.core import InputError, entry, log, save_csv, save_text
 
-    def run_checks():
+    def check_module():
+        """One module of the student's: its functions checked, its rows and its figures (rule check_module)."""
         folder = Path(snakemake.params.solutions)
         if not folder.is_dir():
             raise InputError(f"no folder {folder} (config key solutions): make the exercise files first with "
@@ -478,18 +481,26 @@ if __name__ == "__main__" and "snakemake" in globals():
         mode = {"auto": None, "required": True, "off": False}[settings.get("sandbox", "auto")]
         if mode is None and not sandbox.available():
             log.info("note: %s", sandbox.MISSING)
-        rows = check_all(folder, snakemake.params.seed, snakemake.params.config, limits_of(settings), sandbox=mode)
+        rows = check_all(folder, snakemake.params.seed, snakemake.params.config, limits_of(settings), sandbox=mode,
+                         modules=[snakemake.wildcards.module])
         for row in rows:
-            log.info("%-36s %-8s %s", f"{row['module']}.{row['function']}", row["status"],
-                     headline(row))
+            log.info("%-36s %-8s %s", f"{row['module']}.{row['function']}", row["status"], headline(row))
         Path(snakemake.output.figures).mkdir(parents=True, exist_ok=True)
         for row in rows:
             if row.get("drawn") is not None:
-                path = draw_side_by_side(row, Path(snakemake.output.figures) / f"{row['module']}-{row['function']}.png")
+                path = draw_side_by_side(row, Path(snakemake.output.figures) / f"{row['function']}.png")
                 if path:
                     log.info("drew %s beside the reference's: %s", row["function"], path)
-        save_csv(snakemake.output.csv, [{k: row.get(k, "") for k in COLUMNS} for row in rows])
-        save_text(snakemake.output.md, report(rows, folder))
+        save_csv(snakemake.output.csv, [{k: row.get(k, "") for k in COLUMNS} for row in rows], COLUMNS)
+
+    def gather():
+        """Every module's rows, in the course's order: check.csv and report.md (rule check_solutions)."""
+        rows = []
+        for path in snakemake.input.modules:
+            with open(path, newline="", encoding="utf-8") as f:
+                rows += list(csv.DictReader(f))
+        save_csv(snakemake.output.csv, rows, COLUMNS)
+        save_text(snakemake.output.md, report(rows, snakemake.params.solutions))
 
     def verdict():
         with open(snakemake.input.csv, newline="", encoding="utf-8") as f:
@@ -503,4 +514,4 @@ if __name__ == "__main__" and "snakemake" in globals():
         correct = sum(r["status"] == "correct" for r in rows)
         log.info("%d function(s) correct; still to do: %s", correct, ", ".join(todo) if todo else "none")
 
-    entry(snakemake, run_checks if snakemake.rule == "check_solutions" else verdict)
+    entry(snakemake, {"check_module": check_module, "check_solutions": gather, "check": verdict}[snakemake.rule])

@@ -126,3 +126,19 @@ if __name__ == "__main__" and "snakemake" in globals():
                  len(written) + len(kept), folder)
 
     entry(snakemake, main)
+
+
+def imported_siblings(path, modules):
+    """The modules among ``modules`` that the student's file ``path`` imports (read, never run): a check of it
+    depends on them too. Empty if the file is missing or does not parse."""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return sorted(names & set(modules) - {Path(path).stem})
