@@ -96,7 +96,8 @@ def readable_roots():
 
 def bwrap_command(folder, work_mb, python_args):
     """The bubblewrap command that runs ``python_args`` with ``folder`` read-only at /sandbox/in."""
-    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+    command = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+               "--cap-drop", "ALL",
                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for root in readable_roots():
         command += ["--ro-bind", root, root]
