@@ -445,6 +445,8 @@ def page(results, current, config, roots=(), repo=None, expected=None):
                 parts.append(figure(path, relative))
             body.append("".join(parts) + "</section>")
         toc.append("</ol>")
+    if expected is not None:
+        leftovers += leftover_files(results, expected)  # the arrays and tables beside the figures too
     if leftovers:
         items = "".join(f"<li><code>{html.escape(r)}</code></li>" for r in sorted(set(leftovers), key=natural))
         body.append("<h2 id='leftovers'>Left over from an earlier config</h2><div class='leftover'><p>These files are "
@@ -466,15 +468,15 @@ def page(results, current, config, roots=(), repo=None, expected=None):
             f"{''.join(body)}{summary}</main></div>{SEARCH}{CHECK}</body></html>\n")
 
 
+COURSE_FOLDERS = ("intro/", "warmup/", "advanced/")  # where the course's artefacts are, under results/
+
+
 def leftover_files(results, expected):
-    """Files under ``results`` that a job of this workflow wrote (its record says so) and that the current config
-    no longer makes (not in ``expected``), relative to results/, sorted."""
+    """Files under ``results`` that a job of this workflow wrote (its record under results/logs/ says so), in the
+    course's folders, that the current config no longer makes (not in ``expected``): relative to results/."""
     expected = {Path(e).as_posix().removeprefix("results/") for e in expected}
-    patterns = [pattern for section in SECTIONS for pattern in section.artefacts]
-    made = records(results)
-    found = {path.relative_to(results).as_posix() for pattern in patterns for path in Path(results).glob(pattern)}
-    return sorted((r for r in found if r in made and r not in expected and Path(results, r).is_file()
-                   and not Path(results, r).is_symlink()), key=natural)
+    return sorted((r for r in records(results) if r.startswith(COURSE_FOLDERS) and r not in expected
+                   and Path(results, r).is_file() and not Path(results, r).is_symlink()), key=natural)
 
 
 if __name__ == "__main__" and "snakemake" in globals():

@@ -230,3 +230,17 @@ def test_a_full_disk_is_one_line_per_job_and_the_next_run_finishes(tmp_path):
     again = subprocess.run([*SNAKEMAKE, *arguments], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-3000:]
     assert np.load(tmp_path / "run" / target).shape == (400, 400)
+
+
+def test_remove_leftovers_removes_only_what_an_earlier_config_made(tmp_path):
+    """After reverting the config, rule-110's files stayed in results/ on nothing's list; remove_leftovers removes
+    them, and nothing a job of this workflow did not write (a file of the user's there stays)."""
+    workdir = tmp_path / "run"
+    snakemake(workdir, small_config(automata={"rules": [90, 110]}), "results/warmup/automata/rule-110.png",
+              "results/warmup/automata/rule-90.png")
+    folder = workdir / "results/warmup/automata"
+    (folder / "mine.png").write_bytes(b"the user's own file")
+    result = snakemake(workdir, small_config(automata={"rules": [90]}), "remove_leftovers", "--cores", "1")
+    assert "removed results/warmup/automata/rule-110.png" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.png", "rule-90.npy", "rule-90.png"]
+    assert (folder / "mine.png").read_bytes() == b"the user's own file"
