@@ -236,6 +236,10 @@ def run(solutions, module, name, cases, limits, sandbox=None):
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT, pass_fds=(write_end,), preexec_fn=confine,
                                        cwd=cwd, env=env)
+        except BaseException:
+            os.close(read_end)
+            group.close()  # the cgroups were made here: never left behind
+            raise
         finally:
             os.close(write_end)
         try:
