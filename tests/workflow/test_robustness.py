@@ -160,8 +160,10 @@ def test_ctrl_c_says_what_stopped_and_a_plain_rerun_finishes(tmp_path):
     KeyboardInterrupt traceback, nothing it wrote kept, and the same command then finishes."""
     arguments = video_run(tmp_path, small_config(perceptron={"iterations": 100000, "frames": 50}), cores=1)
     log = tmp_path / "run/results/logs/train_perceptron/perceptron.log"
+    # Ctrl-C as a terminal sends it, to a Snakemake that handles it: a run started in the background by a shell
+    # without job control (nohup ... &) inherits SIGINT ignored, and a Python started so never sees it
     job = subprocess.Popen([*SNAKEMAKE, *arguments], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           start_new_session=True)
+                           start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not (log.exists() and "rule train_perceptron" in log.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
