@@ -293,12 +293,11 @@ def verify_status(results):
     return {row["artefact"]: row["status"] for row in statuses(Path(results, "verify.csv"))}
 
 
-def statements_html(modules):
-    """The modules' exercises: each function's signature and statement (the students' text), then the reference
-    solution's code, highlighted and folded as the course's "Solution" blocks are."""
-    from coursekit.students import skeletons as exercises
-
-    found = [e for e in exercises.all_exercises() if e.module in modules]
+def statements_html(modules, exercises):
+    """The modules' exercises (of ``exercises``, all the course's): each function's signature and statement (the
+    students' text), then the reference solution's code, highlighted and folded as the course's "Solution" blocks
+    are."""
+    found = [e for e in exercises if e.module in modules]
     return "".join(f"<div class='statement'><code class='sig'>{html.escape(e.name + e.signature)}</code>"
                    f"{safe_markdown(e.statement.replace('``', '`'))}"
                    f"<details class='solution'><summary>Solution (click to expand): {html.escape(e.module)}.py, "
@@ -370,7 +369,10 @@ def page(results, current, config, roots=(), repo=None, expected=None):
     """
     results = Path(results)
     paths = Paths(roots, files=[*config["quantize"]["images"].values(), config["records"]["data"]])
+    from coursekit.students.skeletons import all_exercises
+
     made, status, measured = records(results), verify_status(results), comparisons(results)
+    exercises = all_exercises()  # read once: every section takes its own
     expected = None if expected is None else {Path(e).as_posix().removeprefix("results/") for e in expected}
     sections = (*SECTIONS, *CHECKING)
     chapters = list(dict.fromkeys(section.chapter for section in sections))
@@ -425,7 +427,7 @@ def page(results, current, config, roots=(), repo=None, expected=None):
             toc.append(f"<li><a href='#{anchor}'>{html.escape(section.title)}</a></li>")
             parts = [f"<section class='searchable' id='{anchor}'><h3>{html.escape(section.title)}</h3>"]
             if section.modules:
-                parts.append(statements_html(section.modules))
+                parts.append(statements_html(section.modules, exercises))
             shown = set()
             parts.append(published(section, shown))
             found = [path for pattern in section.artefacts for path in sorted(results.glob(pattern), key=natural)]
@@ -475,8 +477,9 @@ def leftover_files(results, expected):
     """Files under ``results`` that a job of this workflow wrote (its record under results/logs/ says so), in the
     course's folders, that the current config no longer makes (not in ``expected``): relative to results/."""
     expected = {Path(e).as_posix().removeprefix("results/") for e in expected}
-    return sorted((r for r in records(results) if r.startswith(COURSE_FOLDERS) and r not in expected
-                   and Path(results, r).is_file() and not Path(results, r).is_symlink()), key=natural)
+    return sorted((r for r in records(results) if r.startswith(COURSE_FOLDERS) and ".." not in Path(r).parts
+                   and r not in expected and Path(results, r).is_file() and not Path(results, r).is_symlink()),
+                  key=natural)
 
 
 if __name__ == "__main__" and "snakemake" in globals():

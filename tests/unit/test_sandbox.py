@@ -268,3 +268,11 @@ def test_data_round_trips_and_nothing_else_is_read():
         archive.writestr("tree.json", '{"t": "int", "v": "1"}')
     with pytest.raises(runner.Unreadable, match="compressed"):
         runner.load(buffer.getvalue(), 1 << 20)
+    header = io.BytesIO()  # a header announcing a gigabyte, and no data: NumPy would allocate it first
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (1 << 27,)})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("tree.json", '{"t": "array", "i": 0}')
+        archive.writestr("0.npy", header.getvalue())
+    with pytest.raises(runner.Unreadable, match="header claims more than its data holds"):
+        runner.load(buffer.getvalue(), 1 << 20)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from coursekit.students.check import COLUMNS, STATUSES, check_all, limits_of, report
 
-__all__ = ["STUDENT", "students", "grade_student", "gradebook", "overview", "overview_html"]
+__all__ = ["STUDENT", "students", "grade_student", "gradebook", "summary", "overview", "overview_html"]
 
 STUDENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"  # a student's folder name: also a path component of results/grade/
 GRADEBOOK = ("student", *COLUMNS)
@@ -53,37 +53,38 @@ def first_line(detail):
     return re.sub(r"^case \d+ of \d+, [^:]*\): ", "", line)[:160]
 
 
-def overview(rows, count):
-    """class.md: per exercise, how many students have each status, and the most common first differences."""
+def summary(rows):
+    """Per exercise, in the gradebook's order: (module, function, {status: students}, [(first difference,
+    students)], the three most common among the wrong)."""
     by_function = collections.OrderedDict()
     for row in rows:
         by_function.setdefault((row["module"], row["function"]), []).append(row)
+    return [(module, function, collections.Counter(r["status"] for r in group),
+             collections.Counter(first_line(r["detail"]) for r in group if r["status"] == "wrong").most_common(3))
+            for (module, function), group in by_function.items()]
+
+
+def overview(rows, count):
+    """class.md: per exercise, how many students have each status, and the most common first differences."""
     lines = ["# The class, graded\n", f"{count} student(s). Each row counts the students with each status; "
              "the gradebook (gradebook.csv) has every student's rows.\n",
              "| exercise | " + " | ".join(STATUSES) + " | most common first differences |",
              "|---|" + "---|" * (len(STATUSES) + 1)]
-    for (module, function), group in by_function.items():
-        counts = collections.Counter(r["status"] for r in group)
-        common = collections.Counter(first_line(r["detail"]) for r in group if r["status"] == "wrong")
-        shown = "; ".join(f"{text} ({n})" for text, n in common.most_common(3))
-        cells = [f"`{module}.{function}`", *(str(counts.get(s, 0)) for s in STATUSES), shown]
+    for module, function, counts, common in summary(rows):
+        cells = [f"`{module}.{function}`", *(str(counts.get(s, 0)) for s in STATUSES),
+                 "; ".join(f"{text} ({n})" for text, n in common)]
         lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def overview_html(rows, count):
     """class.html: the same overview as a page, every cell escaped."""
-    by_function = collections.OrderedDict()
-    for row in rows:
-        by_function.setdefault((row["module"], row["function"]), []).append(row)
     head = "".join(f"<th>{html.escape(s)}</th>" for s in ("exercise", *STATUSES, "most common first differences"))
     body = []
-    for (module, function), group in by_function.items():
-        counts = collections.Counter(r["status"] for r in group)
-        common = collections.Counter(first_line(r["detail"]) for r in group if r["status"] == "wrong")
+    for module, function, counts, common in summary(rows):
         cells = [f"<code>{html.escape(module)}.{html.escape(function)}</code>",
                  *(html.escape(str(counts.get(s, 0))) for s in STATUSES),
-                 "<br>".join(f"{html.escape(t)} ({n})" for t, n in common.most_common(3))]
+                 "<br>".join(f"{html.escape(t)} ({n})" for t, n in common)]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'><title>The class, graded</title>"

@@ -108,6 +108,20 @@ def decode(node, arrays, depth=0):
     raise Unreadable(f"an unknown kind of value ({str(kind)[:20]!r})")
 
 
+def read_array(f, size):
+    """One .npy member of ``size`` bytes, its header checked first: NumPy allocates what a header claims before it
+    reads the data, so a header claiming more than the member holds is refused, never allocated."""
+    import numpy as np
+
+    version = np.lib.format.read_magic(f)
+    shape, fortran, dtype = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                             else np.lib.format.read_array_header_2_0)(f)
+    if dtype.hasobject or int(np.prod(shape, dtype=object)) * dtype.itemsize > size:
+        raise Unreadable("an array whose header claims more than its data holds, or Python objects")
+    f.seek(0)
+    return np.lib.format.read_array(f, allow_pickle=False)
+
+
 def load(data, cap):
     """The value whose bytes :func:`dump` made, refused beyond ``cap`` bytes; no pickle, no compression.
 
@@ -130,7 +144,7 @@ def load(data, cap):
             arrays, i = [], 0
             while f"{i}.npy" in names:
                 with archive.open(f"{i}.npy") as f:
-                    arrays.append(np.lib.format.read_array(f, allow_pickle=False))
+                    arrays.append(read_array(f, archive.getinfo(f"{i}.npy").file_size))
                 i += 1
     except Unreadable:
         raise

@@ -83,7 +83,7 @@ def _works(cache={}):  # noqa: B006 (the cache is the point)
         path = shutil.which("bwrap")
         cache["ok"] = bool(path) and subprocess.run(
             [path, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
-            capture_output=True).returncode == 0
+            capture_output=True, timeout=30).returncode == 0
     return cache["ok"]
 
 
