@@ -23,6 +23,11 @@ def random_walk_slow(n, rng):
 
     Return the list of the ``n`` positions after each step (the start is not
     included), so ``random_walk_slow(3, rng)`` may be ``[1, 0, -1]``.
+
+    Another way of drawing the steps is fine too (the course's
+    ``random.choice([-1, +1])``, or ``rng.choice([-1, +1])``): the check accepts
+    any walk of ``n`` steps of +1 or -1; drawn as above, yours is the reference's
+    walk exactly, and so is its figure.
     """
     position = 0
     walk = []
@@ -42,7 +47,7 @@ def random_walk_faster(n, rng):
     let ``itertools.accumulate`` add the steps up.
 
     Return a list of ``n`` positions, equal to ``random_walk_slow`` for the
-    same generator state.
+    same generator state (any walk of +1 and -1 steps is accepted, as above).
     """
     steps = np.where(rng.random(n) < 0.5, 1, -1).tolist()
     return list(accumulate(steps))
@@ -57,7 +62,9 @@ def random_walk_fastest(n, rng):
     above (``rng.random(n)``, +1 below 0.5, else -1) as an array, then their
     running sum.
 
-    Return an integer array of shape ``(n,)``.
+    Return an integer array of shape ``(n,)``. The course draws
+    ``np.random.choice([-1, +1], n)``; with the generator, ``rng.choice([-1, +1], n)``
+    is accepted too: any walk of +1 and -1 steps is.
     """
     steps = np.where(rng.random(n) < 0.5, 1, -1)
     return np.cumsum(steps)
@@ -74,6 +81,23 @@ IMPLEMENTATIONS = {
 PAIRS = {"random_walk_fastest": ("random_walk_slow", "random_walk_fastest"),
          "random_walk_faster": ("random_walk_slow", "random_walk_fastest")}
 FIGURES = {name: "plot" for name in ("random_walk_slow", "random_walk_faster", "random_walk_fastest")}
+# What the check accepts where a result differs from ours (the function that judges it, and what it accepts):
+# any walk, however its steps were drawn.
+ACCEPT = {name: ("is_a_walk", "walks of +1 and -1 steps drawn another way than the statement's")
+          for name in ("random_walk_slow", "random_walk_faster", "random_walk_fastest")}
+
+
+def is_a_walk(args, walk):
+    """None if ``walk`` is a walk of ``n = args[0]`` steps of +1 or -1 from 0, else what is wrong, in words."""
+    n = args[0]
+    positions = np.asarray(walk)
+    if positions.shape != (n,) or positions.dtype.kind not in "iu":
+        return f"it is not {n} integer positions"
+    steps = np.diff(positions, prepend=0)
+    bad = np.flatnonzero(np.abs(steps) != 1)
+    if bad.size:
+        return f"step {bad[0] + 1} goes from {positions[bad[0]] - steps[bad[0]]} to {positions[bad[0]]}, not by +1 or -1"
+    return None
 
 
 def cases(seed, config):
