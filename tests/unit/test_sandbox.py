@@ -276,3 +276,26 @@ def test_data_round_trips_and_nothing_else_is_read():
         archive.writestr("0.npy", header.getvalue())
     with pytest.raises(runner.Unreadable, match="header claims more than its data holds"):
         runner.load(buffer.getvalue(), 1 << 20)
+
+
+def test_cases_reach_the_student_as_made_views_fortran_and_read_only():
+    """A case's array keeps its strides, order and read-only flag on the way in (info is checked on them); a
+    result never gets a view rebuilt (its strides would decide how much the checker allocates)."""
+    import numpy as np
+
+    base = np.arange(60, dtype=np.int16).reshape(6, 10).copy()  # owns its data
+    view, backwards = base[::2, 1::3], base[::-1, ::-2]
+    fortran = np.asfortranarray(base)
+    frozen = base.copy()
+    frozen.setflags(write=False)
+    data = runner.dump([view, backwards, fortran, frozen, base])
+    made = runner.load(data, 1 << 20, as_made=True)
+    for sent, got in zip([view, backwards, fortran, frozen, base], made):
+        assert np.array_equal(got, sent) and got.strides == sent.strides
+        assert got.flags.owndata == sent.flags.owndata
+        assert got.flags.writeable == sent.flags.writeable
+        assert got.flags.f_contiguous == sent.flags.f_contiguous and got.flags.c_contiguous == sent.flags.c_contiguous
+    assert not made[0].flags.owndata and made[4].flags.owndata
+    plain = runner.load(data, 1 << 20)
+    assert all(p.flags.c_contiguous and p.flags.writeable for p in plain)
+    assert [p.strides for p in plain][0] == (6, 2)  # the values only, contiguous

@@ -146,11 +146,13 @@ def best_time(function, args, budget=0.5, at_most=9):
     arguments: the least noisy estimate of what a function costs (the runner times the student's the same way)."""
     import time
 
+    from coursekit.students import runner
+
     times = []
     while not times or (len(times) < at_most and sum(times) < budget):
         fresh = copy.deepcopy(args)
         start = time.perf_counter()
-        function(*fresh)
+        runner.call(function, fresh)
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -364,16 +366,18 @@ def check_function(exercise, folder, seed, config, limits, sandbox=None, times=N
     inputs: the expected values stay here, computed before, and the results come back as data. ``times``: the
     reference's timings measured before (:func:`reference_times`), added to as needed.
     """
+    from coursekit.students import runner
     from coursekit.students import sandbox as box
 
     course = reference(exercise["module"])
     name = exercise["name"]
     all_cases = course.cases(seed, config)
     calls = [args for case, args in all_cases if case == name]
-    expected = [getattr(course, name)(*copy.deepcopy(args)) for args in calls]
+    expected = [runner.call(getattr(course, name), copy.deepcopy(args)) for args in calls]
     limits = copy.copy(limits)
     limits.result_bytes = min(limits.result_bytes, (64 << 20) + 8 * sum(nbytes(want) for want in expected))
-    outcome = box.run(folder, exercise["module"], name, calls, limits, sandbox)
+    pair = getattr(course, "PAIRS", {}).get(name)
+    outcome = box.run(folder, exercise["module"], name, calls, limits, sandbox, timing=0.5 if pair else 0.0)
     status, detail, first = judge(outcome, calls, expected, limits, name, course)
     if status == "error":  # the sandbox saw the student's file as solutions/<module>.py: name it where it is
         own = f"{exercise['module']}.py, line "
@@ -385,7 +389,6 @@ def check_function(exercise, folder, seed, config, limits, sandbox=None, times=N
     if name in getattr(course, "FIGURES", {}) and first is not None and expected \
             and nbytes(first) <= 4 * nbytes(expected[0]) + (1 << 20):  # never draws a result far larger than ours
         row["drawn"] = (first, expected[0])
-    pair = getattr(course, "PAIRS", {}).get(name)
     if row["status"] == "correct" and pair and row.get("student_s"):
         row["reference_s"], timing = speeds(row["student_s"], course, pair, all_cases, times)
         row["detail"] = f"{row['detail']}; {timing}"

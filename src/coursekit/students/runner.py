@@ -55,7 +55,15 @@ def encode(value, arrays):
         if array.dtype.hasobject:
             raise Unreadable("an array of Python objects")
         arrays.append(array)
-        return {"t": "array" if isinstance(value, np.ndarray) else "scalar", "i": len(arrays) - 1}
+        node = {"t": "array" if isinstance(value, np.ndarray) else "scalar", "i": len(arrays) - 1}
+        if isinstance(value, np.ndarray):  # what the values alone lose: a view's strides, Fortran order, read-only
+            if array.base is not None and array.size:
+                node["strides"] = list(array.strides)
+            elif array.flags.f_contiguous and not array.flags.c_contiguous:
+                node["order"] = "F"
+            if not array.flags.writeable:
+                node["readonly"] = True
+        return node
     if type(value) in (list, tuple):
         return {"t": type(value).__name__, "v": [encode(item, arrays) for item in value]}
     if type(value) is np.random.Generator and type(value.bit_generator) is np.random.PCG64:
@@ -78,8 +86,30 @@ def dump(value):
     return buffer.getvalue()
 
 
-def decode(node, arrays, depth=0):
-    """The value a tree describes (:func:`encode`'s inverse), checking every node; nothing in it is run."""
+def shaped(array, node):
+    """The array as the checker made it: a view with the same strides (over a buffer of its own) or an array that
+    owns its data, in C or Fortran order, read-only or not, as ``node`` says. Only for the cases, which come from
+    the checker, never for a result."""
+    import numpy as np
+
+    strides = node.get("strides")
+    if isinstance(strides, list) and len(strides) == array.ndim and all(isinstance(s, int) for s in strides):
+        span = array.itemsize + sum((n - 1) * abs(s) for n, s in zip(array.shape, strides))
+        start = sum((n - 1) * -s for n, s in zip(array.shape, strides) if s < 0)
+        view = np.ndarray(array.shape, array.dtype, buffer=np.zeros(span, np.uint8), offset=start, strides=strides)
+        view[...] = array
+        array = view
+    else:  # an array of its own, as sent (what the archive's reader returns is a view of its buffer)
+        array = np.array(array, order="F" if node.get("order") == "F" else "C")
+    if node.get("readonly"):
+        array.setflags(write=False)
+    return array
+
+
+def decode(node, arrays, depth=0, as_made=False):
+    """The value a tree describes (:func:`encode`'s inverse), checking every node; nothing in it is run.
+
+    ``as_made``: arrays get back the strides, order and read-only flag they were sent with (:func:`shaped`)."""
     import numpy as np
 
     if depth > 50 or not isinstance(node, dict):
@@ -97,9 +127,11 @@ def decode(node, arrays, depth=0):
         return value
     if kind in ("array", "scalar") and isinstance(node.get("i"), int) and 0 <= node["i"] < len(arrays):
         array = arrays[node["i"]]
-        return array if kind == "array" else array[()]
+        if kind == "scalar":
+            return array[()]
+        return shaped(array, node) if as_made else array
     if kind in ("list", "tuple") and isinstance(value, list):
-        items = [decode(item, arrays, depth + 1) for item in value]
+        items = [decode(item, arrays, depth + 1, as_made) for item in value]
         return items if kind == "list" else tuple(items)
     if kind == "rng" and isinstance(value, dict) and value.get("bit_generator") == "PCG64":
         generator = np.random.Generator(np.random.PCG64())
@@ -122,8 +154,10 @@ def read_array(f, size):
     return np.lib.format.read_array(f, allow_pickle=False)
 
 
-def load(data, cap):
+def load(data, cap, as_made=False):
     """The value whose bytes :func:`dump` made, refused beyond ``cap`` bytes; no pickle, no compression.
+
+    ``as_made`` (the runner reading its cases): arrays come back as views, Fortran-ordered or read-only, as sent.
 
     Raises
     ------
@@ -152,7 +186,7 @@ def load(data, cap):
         raise Unreadable(f"not readable ({type(error).__name__})") from None
     if tree is None:
         raise Unreadable("no value in it")
-    return decode(tree, arrays)
+    return decode(tree, arrays, as_made=as_made)
 
 
 def frames(data):
@@ -221,6 +255,22 @@ def relations(result, args, before):
     return facts
 
 
+def call(target, args):
+    """Call an exercise on one case: a function on its arguments; a class (the Perceptron) by a recipe.
+
+    For a class, ``args`` is (the constructor's arguments, [(method name, its arguments), ...]): the object is
+    made, the methods are called in turn, and the result is the list of what each returned, copied as it
+    returned (a method may return an array the object changes later).
+    """
+    import copy
+
+    if not isinstance(target, type):
+        return target(*args)
+    made, calls = args
+    instance = target(*made)
+    return [copy.deepcopy(getattr(instance, method)(*arguments)) for method, arguments in calls]
+
+
 def timed(function, args, budget=0.5, at_most=9):
     """The fastest of up to ``at_most`` calls in about ``budget`` seconds (one for a slow function), each on fresh
     arguments: the checker times the reference functions the same way, for a speed verdict that does not flip."""
@@ -231,7 +281,7 @@ def timed(function, args, budget=0.5, at_most=9):
     while not times or (len(times) < at_most and sum(times) < budget):
         fresh = copy.deepcopy(args)
         start = time.perf_counter()
-        function(*fresh)
+        call(function, fresh)
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -244,7 +294,8 @@ def main(folder, name, descriptor):
 
     channel = os.fdopen(descriptor, "wb", closefd=False)
     with open(os.path.join(folder, "call.npz"), "rb") as f:
-        module, cases = load(f.read(), 1 << 31)  # written by the checker: (module name, [arguments of each case])
+        # from the checker: (module, [each case's arguments], seconds to spend timing the function: one call if 0)
+        module, cases, budget = load(f.read(), 1 << 31, as_made=True)
     path = os.path.join(folder, "solutions", f"{module}.py")
     sys.path.insert(0, os.path.join(folder, "solutions"))
     end = {"event": "end", "status": "done", "detail": "", "seconds": None}
@@ -254,9 +305,9 @@ def main(folder, name, descriptor):
             end.update(status="todo", detail=f"{module}.py has no function {name}")
         else:
             for i, args in enumerate(cases):
-                fresh = copy.deepcopy(list(args))
+                fresh = list(args)  # each case's arrays are its own, decoded for it: views, order and flags kept
                 before = copy.deepcopy(fresh)
-                result = function(*fresh)
+                result = call(function, fresh)
                 try:
                     payload = dump(result)
                 except Unreadable as why:
@@ -268,7 +319,10 @@ def main(folder, name, descriptor):
                 send(channel, json.dumps({**relations(result, fresh, before), "case": i}).encode())
             else:
                 if cases:
-                    end["seconds"] = timed(function, cases[0])
+                    try:
+                        end["seconds"] = timed(function, cases[0], budget)
+                    except Exception:  # its results are sent already: only the speed verdict is lost
+                        end["seconds"] = None
     except NotImplementedError as error:
         import traceback
 

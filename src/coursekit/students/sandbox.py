@@ -194,8 +194,11 @@ def copy_solutions(source, target):
             shutil.copyfile(path, target / path.name)
 
 
-def run(solutions, module, name, cases, limits, sandbox=None):
+def run(solutions, module, name, cases, limits, sandbox=None, timing=0.0):
     """Run the student's ``module.name`` (from the folder ``solutions``) on ``cases``; return an :class:`Outcome`.
+
+    ``timing``: the seconds to spend timing it on the first case once its cases ran (``Outcome.end["seconds"]``,
+    the fastest call): 0 times one call; a speed verdict wants more.
 
     ``sandbox``: True to require bubblewrap, False to run without it, None to use it where it is available.
     """
@@ -205,7 +208,7 @@ def run(solutions, module, name, cases, limits, sandbox=None):
     with tempfile.TemporaryDirectory(prefix="coursekit-check-") as tmp:
         folder = Path(tmp) / "in"
         copy_solutions(solutions, folder / "solutions")
-        (folder / "call.npz").write_bytes(runner.dump((module, list(cases))))
+        (folder / "call.npz").write_bytes(runner.dump((module, list(cases), float(timing))))
         shutil.copyfile(runner.__file__, folder / "runner.py")
         read_end, write_end = os.pipe()
         if use_bwrap:
