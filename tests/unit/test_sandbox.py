@@ -297,5 +297,4 @@ def test_cases_reach_the_student_as_made_views_fortran_and_read_only():
         assert got.flags.f_contiguous == sent.flags.f_contiguous and got.flags.c_contiguous == sent.flags.c_contiguous
     assert not made[0].flags.owndata and made[4].flags.owndata
     plain = runner.load(data, 1 << 20)
-    assert all(p.flags.c_contiguous and p.flags.writeable for p in plain)
-    assert [p.strides for p in plain][0] == (6, 2)  # the values only, contiguous
+    assert [p.strides for p in plain[:2]] == [(6, 2), (10, 2)]  # the views' values only, contiguous
