@@ -306,7 +306,7 @@ def statements_html(modules, exercises):
 
 
 def solution_html(module, name):
-    """The reference's code of one function (its docstring left out: the statement is above), highlighted."""
+    """The reference's code of one function or class (its docstring left out: the statement is above), highlighted."""
     import ast
 
     from pygments import highlight
@@ -316,7 +316,7 @@ def solution_html(module, name):
     from coursekit import COURSE
 
     text = (COURSE / f"{module}.py").read_text(encoding="utf-8")
-    node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    node = next(n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
     lines = text.splitlines()[node.lineno - 1:node.end_lineno]
     first = node.body[0]
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):

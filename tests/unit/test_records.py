@@ -45,7 +45,16 @@ def test_round_trip(tmp_path):
 
 
 def test_windows_line_endings_and_trailing_blank_lines():
+    assert len(records.read_table(COURSE.replace("\n", "\r\n") + "\r\n\r\n")) == 9
     assert len(records.parse(COURSE.replace("\n", "\r\n") + "\r\n\r\n")) == 9
+
+
+def test_round_trip_gives_back_the_same_arrays_and_dtype():
+    data = records.read_table(COURSE)
+    names, data_back, sorted_back = records.round_trip(data, records.sort_by_frequency(data))
+    assert names == ["data", "sorted"] and data_back.dtype == records.DTYPE
+    assert data_back.tolist() == data.tolist()
+    assert sorted_back["frequency"].tolist() == sorted(data["frequency"].tolist())
 
 
 @pytest.mark.parametrize("text,message", [
@@ -58,9 +67,9 @@ def test_windows_line_endings_and_trailing_blank_lines():
     ("", r"data.txt: no data rows"),
     ("% rank lemma (10 letters max) frequency dispersion\n", r"no data rows"),
 ])
-def test_parse_bad_input(text, message):
+def test_read_table_bad_input(text, message):
     with pytest.raises(InputError, match=message):
-        records.parse(text)
+        records.read_table(text)
 
 
 def test_load_missing_file(tmp_path):
@@ -91,9 +100,9 @@ def test_npz_with_pickled_objects_is_refused(tmp_path):
     ("% header\n1 a 10 0.5\n2 b\x0c 3 0.5\n", r"data.txt, line 3, column 4: control character U\+000C"),
     ("1 a 10 0.5\n2 b\x1b[31m 3 0.5\n", r"data.txt, line 2, column 4: control character U\+001B"),
 ])
-def test_parse_refuses_what_it_would_alter(text, message):
+def test_read_table_refuses_what_it_would_alter(text, message):
     with pytest.raises(InputError, match=message):
-        records.parse(text)
+        records.read_table(text)
 
 
 def test_load_accepts_a_byte_order_mark(tmp_path):

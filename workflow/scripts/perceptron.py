@@ -24,10 +24,34 @@ def threshold(x):
 
 
 class Perceptron:
-    """A single-layer perceptron with n inputs (plus a bias input fixed at 1) and m outputs."""
+    """A single-layer perceptron with n inputs (plus a bias input fixed at 1) and m outputs.
+
+    Exercise
+    --------
+    Write the perceptron as a class. ``Perceptron(n, m, rng)`` has ``n`` inputs
+    and ``m`` outputs, and keeps three arrays and the generator ``rng``:
+
+    - ``input``, n + 1 floats, the first one always 1 (the bias input);
+    - ``output``, m floats;
+    - ``weights``, shape (m, n + 1), column 0 holding the bias weights.
+
+    Its methods:
+
+    - ``reset()`` draws all the weights at once with
+      ``self.rng.uniform(-0.5, 0.5, (m, n + 1))``; ``__init__`` ends by calling it;
+    - ``propagate_forward(data)`` puts the n values of ``data`` after the bias
+      in ``input``, sets ``output`` to ``threshold(weights @ input)`` and returns
+      ``output``;
+    - ``propagate_backward(target, lrate=0.1)`` takes ``error = target - output``,
+      adds ``lrate * error[i] * input`` to row i of the weights for each output i
+      (the delta rule), and returns the sum of the squared errors as a float.
+
+    The check makes a perceptron, resets it and trains it on a few samples:
+    what each method returns, call after call, must be the reference's.
+    """
 
     def __init__(self, n, m, rng):
-        "Initialization of the perceptron with given sizes"
+        "Make the arrays for n inputs (and the bias) and m outputs, then draw the weights"
         self.input = np.ones(n + 1)
         self.output = np.ones(m)
         self.weights = np.zeros((m, n + 1))
@@ -35,24 +59,25 @@ class Perceptron:
         self.reset()
 
     def reset(self):
-        "Reset weights to uniform values in [-0.5, 0.5)"
+        "Draw new weights, uniform in [-0.5, 0.5)"
         self.weights[...] = self.rng.uniform(-0.5, 0.5, self.weights.shape)
 
     def propagate_forward(self, data):
-        "Propagate data from input layer to output layer"
+        "Set the input (after the bias) to data; return the output, the thresholded weighted sums"
         self.input[1:] = data  # input[0] stays 1: the bias
         self.output[...] = threshold(self.weights @ self.input)
         return self.output
 
     def propagate_backward(self, target, lrate=0.1):
-        "Back propagate error related to target using lrate; return the squared error"
+        "Move the weights towards target by lrate (the delta rule); return the squared error"
         error = np.atleast_2d(target - self.output)
         self.weights += lrate * error.T @ np.atleast_2d(self.input)
         return float((error ** 2).sum())
 
-    def predict(self, inputs):
-        "Outputs for every row of inputs (k, n) at once"
-        return threshold(inputs @ self.weights[:, 1:].T + self.weights[:, 0])
+
+def predict(network, inputs):
+    """The network's outputs for every row of ``inputs`` (k, n) at once."""
+    return threshold(inputs @ network.weights[:, 1:].T + network.weights[:, 0])
 
 
 def make_samples(count, rng):
@@ -82,7 +107,23 @@ def cases(seed, config):
     p = config["perceptron"]
     values = [np.array([-1.0, 0.0, 1e-12, 3.0]), np.zeros((2, 3)), 0.5, -2.0]
     return ([("threshold", (x,)) for x in values]
-            + [("make_samples", (n, rng(seed, "check", "perceptron", str(n)))) for n in (p["samples"], 1, 7)])
+            + [("make_samples", (n, rng(seed, "check", "perceptron", str(n)))) for n in (p["samples"], 1, 7)]
+            + [("Perceptron", training(n, m, rng(seed, "check", "perceptron", "class", str(m)), p["lrate"],
+                                       p["decay"])) for n, m in ((2, 1), (3, 2))])
+
+
+def training(n, m, rng, lrate, decay, iterations=40):
+    """A check of the class: (the constructor's arguments, the method calls), a reset and ``iterations`` training
+    steps on random samples with a decaying rate, as :func:`train` makes them. Targets of several outputs are
+    the star-or-disc label and its opposite."""
+    points = rng.uniform(0.05, 0.95, (iterations, n))
+    labels = (points.sum(axis=1) < n / 2).astype(float)
+    targets = labels[:, None] if m == 1 else np.stack([labels, 1 - labels] + [labels] * (m - 2), axis=1)
+    calls = [("reset", ())]
+    for x, target in zip(points, targets):
+        lrate *= decay
+        calls += [("propagate_forward", (x,)), ("propagate_backward", (target if m > 1 else target[0], lrate))]
+    return ((n, m, rng), calls)
 
 
 def train(samples, iterations, lrate, decay, rng):
@@ -99,7 +140,7 @@ def train(samples, iterations, lrate, decay, rng):
         n = int(rng.integers(samples.size))
         network.propagate_forward(samples["input"][n])
         error = network.propagate_backward(samples["output"][n], lrate)
-        accuracy = float(np.mean(network.predict(samples["input"])[:, 0] == samples["output"]))
+        accuracy = float(np.mean(predict(network, samples["input"])[:, 0] == samples["output"]))
         rows.append({"iteration": i, "lrate": lrate, "sample": n, "error": error, "accuracy": accuracy})
         history.append(network.weights.copy())
     return network, rows, np.array(history)

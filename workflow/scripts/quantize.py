@@ -1,16 +1,14 @@
 """Advanced: colour quantization, the naive way (the most frequent colours) and with k-means.
 
 The exercise, in the course's steps: read an image, find its distinct
-colours and how many pixels have each, keep the n most frequent, replace
-every pixel by the nearest of them, save the result. ``quantize_naive`` below
-is that, in a few lines of NumPy; ``kmeans_course`` is the course's k-means.
+colours and how many pixels have each (``unique_colors``), keep the n most
+frequent, replace every pixel by the nearest of them, save the result
+(``quantize_naive``); then k-means (``cluster_centroids``, ``kmeans``).
 
-The pipeline quantizes with quantize_engine.py: the same naive method on
-12-megapixel photos in a fraction of a second, and a k-means whose error was
-below five libraries' on the 5 photos measured, in 0.34 to 0.49 of the time
-of Pillow's median cut (histograms of the colours, many starts, a second
-process, a look-up table: engineering the course does not teach; see the
-README). It reads images with images.py.
+The pipeline's k-means kitten is made by the same algorithm run on the image's
+distinct colours weighted by their counts, from several starts: read it in
+src/coursekit/quantizer/engine.py (``quantize_kmeans``), engineering the course
+does not teach. Images are read and written by src/coursekit/quantizer/images.py.
 
 Usage as a command-line tool (defaults from config.yaml)::
 
@@ -31,6 +29,23 @@ if __name__ == "__main__":
 import numpy as np  # noqa: E402 (after the lines above)
 
 MAX_COLORS = 256  # an indexed PNG holds at most 256 colours; so does config key quantize.colors
+
+
+def unique_colors(I):
+    """The distinct colours of I and how many pixels have each: the course's step 2.
+
+    Exercise
+    --------
+    ``I`` is an RGB image, a uint8 array of shape (height, width, 3). Find its
+    distinct colours and how many pixels have each: look at the pixels as
+    rows of three values and let ``np.unique`` find the distinct rows and
+    count them.
+
+    Return ``(colors, counts)``: ``colors`` uint8 of shape (number of colours,
+    3) in ``np.unique``'s order (sorted by red, then green, then blue), and
+    ``counts`` the integer number of pixels of each.
+    """
+    return np.unique(I.reshape(-1, 3), axis=0, return_counts=True)
 
 
 def quantize_naive(I, n=16):
@@ -86,7 +101,7 @@ def quantize_as_published(I, n=16):
 
 
 FIGURES = {"quantize_naive": "plot"}  # `snakemake check` draws a student's result with plot()
-PROMISES = {"quantize_naive": {"dtype": "exact"}}  # uint8, as the statement says: checked by `check`
+PROMISES = {"quantize_naive": {"dtype": "exact"}, "unique_colors": {"dtype": "exact"}}  # uint8 colours: `check`
 
 
 def plot(result):
@@ -134,30 +149,72 @@ def cases(seed, config):
     g = rng(seed, "check", "quantize")
     small = [g.integers(0, 4, (6, 7, 3), dtype=np.uint8) * 60, np.zeros((1, 1, 3), np.uint8),
              np.array([[[9, 9, 9], [1, 1, 1]], [[9, 9, 9], [1, 1, 1]]], np.uint8)]
-    return ([("quantize_naive", (I, n)) for I in photos for n in config["quantize"]["colors"]]
-            + [("quantize_naive", (I, n)) for I in small for n in (1, 2, 16)])
+    data = g.random((300, 3)) * 255
+    far = np.vstack([data[:3], [[1000.0, 1000.0, 1000.0]]])  # a centroid no row is nearest to: an empty cluster
+    clusters = g.integers(0, 5, 300)
+    clusters[clusters == 3] = 4  # cluster 3 empty
+    return ([("unique_colors", (I,)) for I in photos + small]
+            + [("quantize_naive", (I, n)) for I in photos for n in config["quantize"]["colors"]]
+            + [("quantize_naive", (I, n)) for I in small for n in (1, 2, 16)]
+            + [("cluster_centroids", (data, clusters, data[:5])), ("cluster_centroids", (data, clusters * 0, far))]
+            + [("kmeans", (data, data[:k], steps)) for k, steps in ((4, 20), (16, 20), (4, 1))]
+            + [("kmeans", (data, far, 20)), ("kmeans", (data[:1], data[:1], 5))])
 
 
-def kmeans_course(data, k, steps, rng, init=None):
-    """The course's k-means (Gareth Rees' code): cdist over every pixel, a loop over clusters.
+def cluster_centroids(data, clusters, centroids):
+    """The mean of each cluster's rows; an empty cluster keeps its centroid.
 
-    Kept as the baseline of the benchmarks. Forgy start (k pixels drawn at
-    random) unless ``init`` gives the starting centroids. Returns
-    (centroids, labels of every row of data).
+    Exercise
+    --------
+    One step of k-means. ``data`` is (N, d) floats, ``clusters`` gives each
+    row's cluster (N integers in 0..k-1) and ``centroids`` (k, d) the
+    current centroids. Return the new centroids, floats of shape (k, d): row
+    i is the mean of the rows of ``data`` in cluster i, or ``centroids[i]``
+    unchanged if no row is in cluster i (the course's version leaves NaN there).
+    """
+    new = np.array(centroids, dtype=np.float64)
+    for i in range(len(new)):
+        members = data[clusters == i]
+        if len(members):
+            new[i] = members.mean(axis=0)
+    return new
+
+
+def kmeans(data, centroids, steps=20):
+    """k-means from the given start: the course's algorithm (Gareth Rees' code), an empty cluster kept in place.
+
+    Exercise
+    --------
+    Write k-means from a given start. ``data`` is (N, d) numbers and
+    ``centroids`` (k, d) the starting centroids. Repeat at most ``steps``
+    times, and at least once: give each row of ``data`` the index of its
+    nearest centroid (squared Euclidean distance; of equally near ones, the
+    first), then move the centroids with ``cluster_centroids``. Stop early
+    when the centroids no longer move.
+
+    Return ``(centroids, clusters)``: the last centroids, floats (k, d), and
+    the clusters they were computed from, N integers.
     """
     import scipy.spatial
 
     data = np.asarray(data, dtype=np.float64)
-    centroids = data[rng.choice(len(data), k, replace=False)] if init is None else np.array(init, dtype=np.float64)
+    centroids = np.array(centroids, dtype=np.float64)
     for _ in range(max(steps, 1)):
         clusters = np.argmin(scipy.spatial.distance.cdist(centroids, data, "sqeuclidean"), axis=0)
-        new = np.empty_like(centroids)
-        for i in range(k):
-            new[i] = data[clusters == i].mean(axis=0) if np.any(clusters == i) else centroids[i]
+        new = cluster_centroids(data, clusters, centroids)
         if np.array_equal(new, centroids):
             break
         centroids = new
     return centroids, clusters
+
+
+def kmeans_course(data, k, steps, rng, init=None):
+    """The course's k-means with its Forgy start (k rows of data drawn at random) unless ``init`` gives one.
+
+    The baseline of the benchmarks. Returns (centroids, labels of every row of data).
+    """
+    data = np.asarray(data, dtype=np.float64)
+    return kmeans(data, data[rng.choice(len(data), k, replace=False)] if init is None else init, steps)
 
 
 def quantize(I, n, method, steps, rng, colours=None):

@@ -6,12 +6,14 @@ The file (data/data.txt, the course's table) looks like::
     21 they 1865844 0.96
 
 The course reads it with ``np.loadtxt('data.txt', comments='%', dtype=...)``
-and holds the lemma as ``S8``, which silently cuts a 9- or 10-letter word.
-Here the lemma is ``U10``: the header's own limit, as text; a longer lemma
-is an error, never a truncation. Each line is checked first so that a bad
-row is reported by file and line number.
+(``parse`` below) and holds the lemma as ``S8``, which silently cuts a 9- or
+10-letter word. Here the lemma is ``U10``: the header's own limit, as text.
+The pipeline reads the table with ``read_table``, which checks each line so
+that a bad row is reported by file and line number, and a longer lemma is an
+error, never a truncation.
 """
 
+import io
 import unicodedata
 
 import numpy as np
@@ -20,8 +22,8 @@ DTYPE = np.dtype([("rank", np.int64), ("lemma", "U10"), ("frequency", np.int64),
 LEMMA_MAX = DTYPE["lemma"].itemsize // 4  # 10 characters
 
 
-def parse(text, source="data.txt"):
-    """Return the table in ``text`` as a structured array of dtype DTYPE.
+def parse(text):
+    """The table in ``text`` as a structured array of dtype DTYPE: the course's ``np.loadtxt`` solution.
 
     Exercise
     --------
@@ -29,10 +31,17 @@ def parse(text, source="data.txt"):
     at most 10 letters), frequency and dispersion, separated by spaces; lines
     starting with '%' are comments. Design a structured dtype for it (integer
     rank and frequency, text lemma, float dispersion) and read the table into
-    an array of that dtype (``np.loadtxt`` can, from a file-like object).
+    an array of that dtype (``np.loadtxt`` can, from a file-like object such
+    as ``io.StringIO(text)``).
 
-    Return the structured array, one element per data row, with fields named
-    rank, lemma, frequency, dispersion.
+    Return the structured array, one element per data row (even for a single
+    row), with fields named rank, lemma, frequency, dispersion.
+    """
+    return np.loadtxt(io.StringIO(text), comments="%", dtype=DTYPE, ndmin=1)
+
+
+def read_table(text, source="data.txt"):
+    """Return the table in ``text`` as a structured array of dtype DTYPE, each line checked first.
 
     Parameters
     ----------
@@ -104,7 +113,7 @@ def load(path):
         start = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
         line = raw[:start].count(b"\n") + 1
         raise InputError(f"{path}, line {line}: byte 0x{raw[start]:02x} is not UTF-8 text") from None
-    return parse(text, source=str(path))
+    return read_table(text, source=str(path))
 
 
 def sort_by_frequency(data):
@@ -116,6 +125,30 @@ def sort_by_frequency(data):
     by frequency, smallest first; rows of equal frequency keep their order.
     """
     return np.sort(data, order="frequency", kind="stable")
+
+
+def round_trip(data, sorted):
+    """Save both tables with ``np.savez`` in a temporary folder, load them back; return what came back.
+
+    Exercise
+    --------
+    Save the table and its sorted version into one file with
+    ``np.savez(path, data=data, sorted=sorted)``, in a temporary folder of your
+    own (``tempfile.TemporaryDirectory()``), and load it back with
+    ``out = np.load(path)``. Do you get back what you put in? Why? (The
+    answer is on the page, under Input / Output.)
+
+    Return ``(names, data_back, sorted_back)``: the list of the arrays' names
+    in the file (``out.files``) and the two arrays read back, dtype included.
+    """
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "sorted.npz")
+        np.savez(path, data=data, sorted=sorted)
+        with np.load(path) as out:
+            return list(out.files), out["data"], out["sorted"]
 
 
 def save(path, data, sorted):
@@ -131,6 +164,9 @@ def load_npz(path):
         return {name: out[name] for name in out.files}
 
 
+PROMISES = {"round_trip": {"dtype": "exact"}}  # what comes back is what went in, dtype included: `check`
+
+
 def cases(seed, config):
     """The calls `snakemake check` makes: the course's table, then a table with ties and a single row."""
     from pathlib import Path
@@ -139,7 +175,9 @@ def cases(seed, config):
     course = course if course.is_absolute() else Path(__file__).resolve().parents[2] / course
     texts = [course.read_text(encoding="utf-8"), "% r l f d\n1 a 5 0.1\n2 b 3 0.2\n3 c 5 0.3\n4 d 1 0.4\n",
              "7 alone 12 0.5\n"]
-    return [("parse", (text,)) for text in texts] + [("sort_by_frequency", (parse(text),)) for text in texts]
+    tables = [read_table(text) for text in texts]
+    return ([("parse", (text,)) for text in texts] + [("sort_by_frequency", (table,)) for table in tables]
+            + [("round_trip", (table, sort_by_frequency(table))) for table in tables])
 
 
 if __name__ == "__main__" and "snakemake" in globals():

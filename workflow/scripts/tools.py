@@ -31,12 +31,24 @@ def sysinfo(today=None):
     -------
     str
         One ``Name: version`` line each.
+
+    Exercise
+    --------
+    Return a few lines of text that describe your scientific environment,
+    one ``Name: value`` line each: the date, Python's version and the
+    versions of NumPy, SciPy and Matplotlib (``platform.python_version()``,
+    and each package's ``__version__``). Print it too if you like; the
+    format is yours: the check reads each version from your text.
     """
+    from importlib import metadata
+
     today = today or datetime.date.today()
     lines = [("Date", today.isoformat()), ("Python", platform.python_version())]
-    from coursekit.core import package_versions
-
-    lines += [(name.capitalize(), version) for name, version in package_versions(PACKAGES).items()]
+    for name in PACKAGES:
+        try:
+            lines.append((name.capitalize(), metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            lines.append((name.capitalize(), "not installed"))
     lines.append(("Platform", platform.platform()))
     return "\n".join(f"{key + ':':<12}{value}" for key, value in lines) + "\n"
 
@@ -58,6 +70,20 @@ def info(Z):
     str
         Shape, dtype, length, size, endianness, order, item size, array size,
         strides and the flags owns data, writeable, contiguous and aligned.
+
+    Exercise
+    --------
+    Return a description of the array ``Z`` as text, one ``name: value``
+    line per property, as the course's ``info`` prints it: at least its
+    shape, dtype, strides, whether it owns its data, whether it is
+    writeable, and its order (C-contiguous, Fortran-contiguous, both or
+    neither). A yes or no may be written ``True``/``False``, ``yes``/``no``
+    or as boxes, ``☑ Yes  ☐ No``; the order as ``order: ☑ C  ☐ Fortran`` or as
+    two lines ``C contiguous: True`` and ``Fortran contiguous: False``.
+
+    The format is yours otherwise: the check reads each property from your
+    text and compares it with ``Z``'s, for a C array, a Fortran array, a
+    view with gaps and a read-only array.
     """
     order = Z.dtype.byteorder
     if order in "=|":
@@ -89,6 +115,88 @@ def info(Z):
         "-" * 30,
     ]
     return "\n".join(lines)
+
+
+# What the check accepts where a result differs from ours: any format that reports the right facts.
+ACCEPT = {"sysinfo": ("reports_environment", "the environment's versions, in your own format"),
+          "info": ("reports_array", "descriptions that report shape, dtype, strides, order and flags right, "
+                                    "in your own format")}
+
+
+def cases(seed, config):
+    """The calls `snakemake check` makes: sysinfo once; info on a C, a Fortran, a strided and a read-only array."""
+    base = np.arange(12, dtype=np.int64).reshape(3, 4).copy()  # owns its data
+    frozen = np.linspace(0, 1, 6)
+    frozen.setflags(write=False)
+    arrays = [base, np.asfortranarray(base.astype(np.float32)), base[:, ::2], frozen, base.astype(">i2")]
+    return [("sysinfo", ())] + [("info", (Z,)) for Z in arrays]
+
+
+def lines_of(text):
+    """The ``name: value`` lines of a text, by name in lower case without spaces, dashes or underscores."""
+    import re
+
+    found = {}
+    for line in str(text).splitlines():
+        name, colon, value = line.partition(":")
+        if colon:
+            found.setdefault(re.sub(r"[\s_-]", "", name.lower()), value.strip())
+    return found
+
+
+def reports_environment(args, text):
+    """None if ``text`` names the versions of Python, NumPy, SciPy and Matplotlib that run it, else what is wrong."""
+    from importlib import metadata
+
+    if not isinstance(text, str):
+        return "it does not return text"
+    found = lines_of(text)
+    wanted = {"python": platform.python_version(), **{name: metadata.version(name) for name in PACKAGES[:3]}}
+    for name, version in wanted.items():
+        if name not in found:
+            return f"no line '{name.capitalize()}: {version}' in the text it returns"
+        if found[name].split()[:1] != [version]:
+            return f"it reports {name.capitalize()} {found[name]!r}; the version running it is {version}"
+    return None
+
+
+def yes_or_no(value):
+    """True, False or None (unreadable) from 'True', 'yes', '☑ Yes  ☐ No', ..."""
+    words = value.split("☑", 1)[1].split() if "☑" in value else value.split()
+    first = words[0].lower().strip(".,") if words else ""
+    return {"true": True, "yes": True, "false": False, "no": False}.get(first)
+
+
+def reports_array(args, text):
+    """None if ``text`` reports the shape, dtype, strides, order, ownership and writeability of ``args[0]``."""
+    (Z,) = args
+    if not isinstance(text, str):
+        return "it does not return text"
+    found = lines_of(text)
+    plain = {"shape": str(Z.shape), "dtype": str(Z.dtype), "strides": str(Z.strides)}
+    for name, right in plain.items():
+        if name not in found:
+            return f"no line '{name}: {right}' in the text it returns"
+        if found[name].replace(" ", "") not in (right.replace(" ", ""), Z.dtype.name if name == "dtype" else None):
+            return f"it reports {name}: {found[name]}; Z.{name} is {right}"
+    if "☑" in found.get("order", "") or "☐" in found.get("order", ""):  # boxes: '☑ C  ☐ Fortran'
+        ticked = {after.split()[0].lower() for after in found["order"].split("☑")[1:] if after.split()}
+        order = {"C contiguous": "c" in ticked, "Fortran contiguous": bool(ticked & {"f", "fortran"})}
+    else:
+        order = {"C contiguous": yes_or_no(found.get("ccontiguous", "")),
+                 "Fortran contiguous": yes_or_no(found.get("fcontiguous", found.get("fortrancontiguous", "")))}
+    flags = {**order, "own data": yes_or_no(found.get("owndata", "")),
+             "writeable": yes_or_no(found.get("writeable", found.get("writable", "")))}
+    truth = {"C contiguous": Z.flags.c_contiguous, "Fortran contiguous": Z.flags.f_contiguous,
+             "own data": Z.flags.owndata, "writeable": Z.flags.writeable}
+    for name, said in flags.items():
+        if said is None:
+            return f"it does not say whether Z is {name} (a line '{name}: {truth[name]}')"
+        if said != truth[name]:
+            attribute = {"C contiguous": "c_contiguous", "Fortran contiguous": "f_contiguous"}.get(
+                name, name.replace(" ", ""))
+            return f"it reports {name}: {said} for this array; Z.flags.{attribute} is {truth[name]}"
+    return None
 
 
 def timeit(stmt, globals=None, repeats=7, number=None):

@@ -64,6 +64,8 @@ def first_difference(got, expected):
 
     from coursekit.references.verify import within_tolerance
 
+    if expected is None:  # a method that returns nothing (Perceptron.reset)
+        return None if got is None else f"returns {shown(got)}, expected None"
     if isinstance(expected, tuple):  # several results, e.g. (Q, palette): each compared on its own
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"returns {shown(got)}, expected a tuple of {len(expected)} results"
@@ -126,6 +128,19 @@ def reference(module):
                 _REFERENCES.setdefault(name, sys.modules[name])
             sys.modules[name] = loaded
     return _REFERENCES[module]
+
+
+def method_difference(args, got, want):
+    """Where a class's results (one per method call of the case's recipe, see runner.call) first differ from the
+    reference's: which call, with what, and how; None if they all agree."""
+    calls = args[1]
+    if type(got) is not list or len(got) != len(want):
+        return f"its methods returned {shown(got)}, expected {len(want)} results"
+    for number, ((method, arguments), mine, theirs) in enumerate(zip(calls, got, want), start=1):
+        where = first_difference(mine, theirs)
+        if where:
+            return f"call {number} of {len(calls)}, {method}({', '.join(shown(a) for a in arguments)}): {where}"
+    return None
 
 
 def reference_time(reference, name, all_cases, times):
@@ -336,18 +351,20 @@ def judge(outcome, calls, expected, limits, name, reference=None):
             return "error", f"case {number} of {len(calls)}: its result is {why}", first
         if number == 1:
             first = got
-        where = first_difference(got, want)
-        if where and accept and getattr(reference, accept[0])(args, got) is None:  # another right answer, e.g. a walk
-            where, other_way = None, other_way + 1                                # drawn the course's way
+        is_class = reference is not None and isinstance(getattr(reference, name), type)
+        where = method_difference(args, got, want) if is_class else first_difference(got, want)
+        if where and accept:  # judged by what it must be, not by equality: a walk drawn the course's way,
+            where = getattr(reference, accept[0])(args, got)  # a description of an array in the student's format
+            other_way += where is None
         if not where and reference is not None:
             where = promise_breach(reference, name, args, got, want, outcome.facts.get(number - 1))
         if where:
-            return "wrong", f"case {number} of {len(calls)}, {name}({', '.join(shown(a) for a in args)}): {where}", \
-                first
+            called = f"{name}({', '.join(shown(a) for a in (args[0] if is_class else args))})"
+            return "wrong", f"case {number} of {len(calls)}, {called}: {where}", first
     agree = f"{len(calls)} cases agree" if len(calls) != 1 else "1 case agrees"
     if other_way:
-        agree = (f"{len(calls)} case(s) right: {other_way} accepted as {accept[1]}, "
-                 f"{len(calls) - other_way} equal to the reference's")
+        agree = f"{len(calls)} case(s) right: {other_way} accepted as {accept[1]}" + (
+            f", {len(calls) - other_way} equal to the reference's" if other_way < len(calls) else "")
     return "correct", agree, first
 
 
@@ -500,6 +517,7 @@ def run_directly(path):
     from coursekit.config import load_yaml
 
     from coursekit import CHECKOUT
+    from coursekit.students.runner import call
     from coursekit.students.skeletons import module_exercises
 
     module = Path(path).stem
@@ -514,7 +532,7 @@ def run_directly(path):
         args = first.get(exercise.name)
         if args is None:
             continue
-        result = getattr(reference, exercise.name)(*args)
+        result = call(getattr(reference, exercise.name), args)
         several = isinstance(result, tuple) and all(isinstance(part, np.ndarray) for part in result)
         print(f"{exercise.name}({', '.join(shown(a) for a in args)}) returns")
         for part in result if several else (result,):

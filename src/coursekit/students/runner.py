@@ -299,6 +299,7 @@ def main(folder, name, descriptor):
     path = os.path.join(folder, "solutions", f"{module}.py")
     sys.path.insert(0, os.path.join(folder, "solutions"))
     end = {"event": "end", "status": "done", "detail": "", "seconds": None}
+    function = None
     try:
         function = getattr(importlib.import_module(module), name, None)
         if function is None:
@@ -328,8 +329,11 @@ def main(folder, name, descriptor):
 
         last = traceback.extract_tb(error.__traceback__)[-1]
         where = os.path.splitext(os.path.basename(last.filename))[0]
-        end.update(status="todo", detail="still raises NotImplementedError" + (
-            "" if last.name in (name, "<module>") else f" (in {where}.{last.name}, which it calls)"))
+        if isinstance(function, type):  # a class: which of its methods is still to write
+            it = f" (in {name}.{last.name})"
+        else:
+            it = "" if last.name in (name, "<module>") else f" (in {where}.{last.name}, which it calls)"
+        end.update(status="todo", detail="still raises NotImplementedError" + it)
     except MemoryError:
         end.update(status="memory", detail="ran out of memory")
     except BaseException as error:  # the student's code may raise anything; SystemExit included

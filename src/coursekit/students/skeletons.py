@@ -1,7 +1,7 @@
 """The exercises, read from the reference scripts: statements, signatures, and the student's skeletons.
 
-An exercise is a function of a reference script (``workflow/scripts/<module>.py``)
-whose docstring has an ``Exercise`` section: the statement a student reads,
+An exercise is a function (or a class: the perceptron) of a reference script
+(``workflow/scripts/<module>.py``) whose docstring has an ``Exercise`` section: the statement a student reads,
 in our own words, with the inputs, outputs and shapes. Nothing else lists
 the exercises: a function given such a section appears in the skeletons and
 in the check, and the page of the report shows the same text.
@@ -30,9 +30,10 @@ class Exercise:
 
     module: str
     name: str
-    signature: str  # "(n, rng)"
+    signature: str  # "(n, rng)"; a class's: its constructor's, without self
     statement: str  # the Exercise section, dedented
     line: int
+    methods: tuple = ()  # a class: (name, signature, first line of its docstring) of each method to write
 
     @property
     def title(self):
@@ -52,10 +53,17 @@ def module_exercises(path):
     tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     found = []
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             text = statement(ast.get_docstring(node, clean=False))
-            if text:
+            if text and isinstance(node, ast.FunctionDef):
                 found.append(Exercise(Path(path).stem, node.name, f"({ast.unparse(node.args)})", text, node.lineno))
+            elif text:  # a class to write: its methods' signatures and docstrings' first lines go in the skeleton
+                methods = tuple((m.name, f"({ast.unparse(m.args)})", (ast.get_docstring(m) or "").split("\n")[0])
+                                for m in node.body if isinstance(m, ast.FunctionDef))
+                init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
+                arguments = [a.arg for a in init.args.args[1:]] if init else []
+                found.append(Exercise(Path(path).stem, node.name, f"({', '.join(arguments)})", text, node.lineno,
+                                      methods))
     return found
 
 
@@ -80,8 +88,15 @@ def skeleton(module, exercises, scripts=SCRIPTS):
              '"""', "", *imports(Path(scripts) / f"{module}.py"), ""]
     for exercise in exercises:
         body = "\n".join(f"    {line}" if line else "" for line in exercise.statement.splitlines())
-        lines += ["", f"def {exercise.name}{exercise.signature}:", f'    """{body.strip()}', '    """',
-                  "    raise NotImplementedError", ""]
+        if not exercise.methods:
+            lines += ["", f"def {exercise.name}{exercise.signature}:", f'    """{body.strip()}', '    """',
+                      "    raise NotImplementedError", ""]
+            continue
+        lines += ["", f"class {exercise.name}:", f'    """{body.strip()}', '    """']
+        for name, signature, doc in exercise.methods:
+            lines += ["", f"    def {name}{signature}:", *([f'        """{doc}"""'] if doc else []),
+                      "        raise NotImplementedError"]
+        lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
