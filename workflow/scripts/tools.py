@@ -149,7 +149,7 @@ def reports_environment(args, text):
     from importlib import metadata
 
     if not isinstance(text, str):
-        return "it does not return text"
+        return f"it returns {type(text).__name__}, not the text (printing it is not returning it)"
     found = lines_of(text)
     wanted = {"python": platform.python_version(), **{name: metadata.version(name) for name in PACKAGES[:3]}}
     for name, version in wanted.items():
@@ -171,7 +171,7 @@ def reports_array(args, text):
     """None if ``text`` reports the shape, dtype, strides, order, ownership and writeability of ``args[0]``."""
     (Z,) = args
     if not isinstance(text, str):
-        return "it does not return text"
+        return f"it returns {type(text).__name__}, not the text (printing it is not returning it)"
     found = lines_of(text)
     plain = {"shape": str(Z.shape), "dtype": str(Z.dtype), "strides": str(Z.strides)}
     for name, right in plain.items():

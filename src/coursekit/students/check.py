@@ -137,7 +137,7 @@ def method_difference(args, got, want):
     if type(got) is not list or len(got) != len(want):
         return f"its methods returned {shown(got)}, expected {len(want)} results"
     for number, ((method, arguments), mine, theirs) in enumerate(zip(calls, got, want), start=1):
-        where = first_difference(mine, theirs)
+        where = first_difference(mine, theirs) or type_breach(mine, theirs)
         if where:
             return f"call {number} of {len(calls)}, {method}({', '.join(shown(a) for a in arguments)}): {where}"
     return None

@@ -320,8 +320,11 @@ def main(folder, name, descriptor):
                 send(channel, json.dumps({**relations(result, fresh, before), "case": i}).encode())
             else:
                 if cases:
-                    try:
-                        end["seconds"] = timed(function, cases[0], budget)
+                    import contextlib
+
+                    try:  # what it prints again while timed is not shown again
+                        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+                            end["seconds"] = timed(function, cases[0], budget)
                     except Exception:  # its results are sent already: only the speed verdict is lost
                         end["seconds"] = None
     except NotImplementedError as error:
