@@ -19,6 +19,7 @@ sandbox, the same statuses; it only skips the figures and the report.
 
 import argparse
 import difflib
+import json
 import sys
 from pathlib import Path
 
@@ -61,12 +62,13 @@ def resolve(names, exercises):
     return picked
 
 
-def check(*names, solutions=None, config=None, sandbox=None):
+def check(*names, solutions=None, config=None, sandbox=None, figures=None):
     """Check the functions ``names`` pick (see :func:`resolve`) in the folder ``solutions`` (config key
     ``solutions`` by default); return one row per function: ``module``, ``function``, ``status``, ``detail``,
-    ``student_s``, ``reference_s``."""
+    ``student_s``, ``reference_s``, and ``figure``: the path of the student's result drawn beside the
+    reference's, in the folder ``figures`` (only if given, and where the exercise draws one)."""
     from coursekit.students import skeletons
-    from coursekit.students.check import check_function, limits_of
+    from coursekit.students.check import check_function, draw_side_by_side, limits_of
 
     config = settings(config) if config is None or isinstance(config, (str, Path)) else config
     folder = Path(solutions if solutions is not None else config["solutions"])
@@ -79,7 +81,10 @@ def check(*names, solutions=None, config=None, sandbox=None):
             continue
         row = check_function({"module": exercise.module, "name": exercise.name}, folder.resolve(), config["seed"],
                              config, limits_of(config["check"]), sandbox)
-        row.pop("drawn", None)
+        drawn = row.pop("drawn", None)
+        if figures is not None and drawn is not None:
+            Path(figures).mkdir(parents=True, exist_ok=True)
+            row["figure"] = draw_side_by_side({**row, "drawn": drawn}, Path(figures) / f"{exercise.title}.png")
         rows.append(row)
     return rows
 
@@ -105,14 +110,20 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", help="module, function or module.function (default: all)")
     parser.add_argument("--solutions", help="the folder of your files (default: config key solutions)")
     parser.add_argument("--config", help="the config file (default: ./config.yaml, else the checkout's)")
+    parser.add_argument("--figures", help="draw your result beside the reference's into this folder, where the "
+                                          "exercise makes a figure")
+    parser.add_argument("--json", action="store_true", help="one JSON object per function (for the notebooks)")
     options = parser.parse_args(argv)
     try:
-        rows = check(*options.names, solutions=options.solutions, config=options.config)
+        rows = check(*options.names, solutions=options.solutions, config=options.config, figures=options.figures)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for row in rows:
-        print(f"{row['module'] + '.' + row['function']:<36} {row['status']:<8} {headline(row)}")
+        if options.json:
+            print(json.dumps({**row, "figure": str(row.get("figure") or ""), "headline": headline(row)}))
+        else:
+            print(f"{row['module'] + '.' + row['function']:<36} {row['status']:<8} {headline(row)}")
     failing = sum(row["status"] in FAILING for row in rows)
     return 1 if failing else 0
 

@@ -87,17 +87,20 @@ def skeleton(module, exercises, scripts=SCRIPTS):
              "`snakemake --cores all check` to learn whether each function is correct, and how fast.",
              '"""', "", *imports(Path(scripts) / f"{module}.py"), ""]
     for exercise in exercises:
-        body = "\n".join(f"    {line}" if line else "" for line in exercise.statement.splitlines())
-        if not exercise.methods:
-            lines += ["", f"def {exercise.name}{exercise.signature}:", f'    """{body.strip()}', '    """',
-                      "    raise NotImplementedError", ""]
-            continue
-        lines += ["", f"class {exercise.name}:", f'    """{body.strip()}', '    """']
-        for name, signature, doc in exercise.methods:
-            lines += ["", f"    def {name}{signature}:", *([f'        """{doc}"""'] if doc else []),
-                      "        raise NotImplementedError"]
-        lines.append("")
+        lines += ["", definition(exercise), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def definition(exercise, statement=True):
+    """The function (or class) a student fills in: its signature, its statement as docstring unless
+    ``statement`` is False (a notebook shows it above the cell), and ``raise NotImplementedError``."""
+    body = "\n".join(f"    {line}" if line else "" for line in exercise.statement.splitlines())
+    doc = [f'    """{body.strip()}', '    """'] if statement else []
+    if not exercise.methods:
+        return "\n".join([f"def {exercise.name}{exercise.signature}:", *doc, "    raise NotImplementedError"])
+    methods = ["\n".join([f"    def {name}{signature}:", *([f'        """{first_line}"""'] if first_line else []),
+                          "        raise NotImplementedError"]) for name, signature, first_line in exercise.methods]
+    return "\n".join([f"class {exercise.name}:", *doc]) + ("\n\n" if statement else "\n") + "\n\n".join(methods)
 
 
 def write_skeletons(folder, scripts=SCRIPTS):
@@ -131,8 +134,15 @@ if __name__ == "__main__" and "snakemake" in globals():
     from coursekit.core import entry, log
 
     def main():
+        from coursekit.students.notebook import write_notebooks
+
         folder = Path(snakemake.params.solutions)
         written, kept = write_skeletons(folder)
+        notebooks, kept_notebooks = write_notebooks(folder)
+        for path in notebooks:
+            log.info("wrote %s (a notebook: the same exercises, each checked from a cell)", path)
+        for path in kept_notebooks:
+            log.info("kept %s (it exists: never overwritten)", path)
         for path in written:
             log.info("wrote %s", path)
         for path in kept:
