@@ -52,15 +52,25 @@ def module_source(cells, modules=None):
     failed in the kernel too); so are imports of the course's own modules."""
     modules = course_modules() if modules is None else modules
     parts = []
-    for number, cell in enumerate(cells, start=1):
+    for number, cell in enumerate(cells):  # IPython's In[0] is empty: In[n] is the cell Jupyter marks [n]
         try:
             tree = ast.parse(cell)
         except (SyntaxError, ValueError):
             continue
         kept = [node for node in tree.body if isinstance(node, KEPT) and not imports_course(node, modules)]
         if kept:
-            parts.append(f"# cell {number} you ran\n" + "\n\n".join(ast.unparse(node) for node in kept))
+            parts.append(f"# In[{number}]\n" + "\n\n".join(ast.unparse(node) for node in kept))
     return "\n\n\n".join(parts) + "\n"
+
+
+def cell_of(source, line):
+    """The cell (its number in Jupyter's margin, ``[n]``) that line ``line`` of :func:`module_source`'s text
+    came from; None if none."""
+    for text in reversed(source.splitlines()[:line]):
+        found = re.fullmatch(r"# In\[(\d+)\]", text)
+        if found:
+            return int(found.group(1))
+    return None
 
 
 class Verdict:
@@ -126,7 +136,11 @@ def check(name, cells=None, timeout=300):
             return Verdict([{"module": module, "function": name.partition(".")[2] or "*", "status": "error",
                              "detail": message.removeprefix("error: "), "headline": message}])
         rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-        for row in rows:
+        for row in rows:  # in the student's words: their cells, not the file made of them
+            for key in ("detail", "headline"):
+                row[key] = re.sub(re.escape(f"{folder / module}.py") + r", line (\d+)",
+                                  lambda m: f"your cell [{cell_of(source, int(m.group(1)))}]", row.get(key, ""))
+                row[key] = row[key].replace(f"{module}.py has no function", "the cells you ran define no function")
             figure = Path(row.get("figure") or "")
             if row.get("figure") and figure.is_file():
                 row["png"] = base64.b64encode(figure.read_bytes()).decode()
