@@ -85,3 +85,24 @@ def test_a_short_wrong_answer_shows_both_values(tmp_path):
                  "def find_python(seq, sub):\n"
                  "    return [i for i in range(len(seq) - len(sub)) if seq[i:i + len(sub)] == sub]\n")
     assert row["status"] == "wrong" and "returns [0], expected [0, 2] (shape (1,), expected (2,))" in row["detail"], row
+
+
+def test_every_statement_says_what_it_promises():
+    """A property the check tests is written in the statement the student reads: no hidden rule."""
+    import importlib
+
+    from coursekit.students import skeletons
+
+    words = {"view": ("view",), "copy": ("copy", "new memory"), "in_place": ("in place",)}
+    statements = {(e.module, e.name): " ".join(e.statement.lower().split()) for e in skeletons.all_exercises()}
+    checked = 0
+    for module in {m for m, _ in statements}:
+        for name, promised in getattr(importlib.import_module(module), "PROMISES", {}).items():
+            text = statements[module, name]
+            for promise, value in promised.items():
+                if promise == "dtype":
+                    assert "dtype" in text or "uint8" in text, (module, name)
+                else:
+                    assert value.lower() in text and any(w in text for w in words[promise]), (module, name, promise)
+                checked += 1
+    assert checked >= 10
