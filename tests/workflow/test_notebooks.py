@@ -10,7 +10,8 @@ import pytest
 from nbclient import NotebookClient
 
 from coursekit.students import skeletons
-from coursekit.students.notebook import module_source, notebook_name, write_notebooks
+from coursekit.students.notebook import module_source
+from coursekit.students.skeletons import notebook_name, write_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "workflow/scripts"

@@ -1,7 +1,7 @@
-"""The students' notebooks: one per chapter of the course, and the check that runs from a cell.
+"""The check that runs from a cell of a student's notebook.
 
 ``snakemake --cores 1 exercises`` writes, beside the exercise files, one
-notebook per chapter (``1-introduction.ipynb``, ``2-warmup.ipynb``,
+notebook per chapter (see skeletons.py) (``1-introduction.ipynb``, ``2-warmup.ipynb``,
 ``3-advanced.ipynb``), generated from the same statements: for each exercise,
 its statement, a cell to write it in, and a cell that checks it::
 
@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["check", "module_source", "Verdict", "write_notebooks", "notebook_name"]
+__all__ = ["check", "module_source", "cell_of", "Verdict", "imports_course", "course_modules"]
 
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
 
@@ -145,68 +145,3 @@ def check(name, cells=None, timeout=300):
             if row.get("figure") and figure.is_file():
                 row["png"] = base64.b64encode(figure.read_bytes()).decode()
     return Verdict(rows)
-
-
-# -- writing the notebooks -----------------------------------------------------------------------------------
-
-
-def notebook_name(number, chapter):
-    """'2-warmup.ipynb' for the second chapter, '❷ Warmup'."""
-    return f"{number}-{re.sub(r'[^a-z]+', '-', chapter.lower()).strip('-')}.ipynb"
-
-
-def chapter_notebook(chapter, sections, exercises, scripts):
-    """The notebook of one chapter (an nbformat v4 notebook): for each exercise, its statement, a cell to write
-    it in (tagged ``exercise``) and a cell that checks it (tagged ``check``)."""
-    import nbformat.v4 as nbf
-
-    from coursekit.students.skeletons import definition, imports
-
-    modules = course_modules()
-    cells = [nbf.new_markdown_cell(
-                 f"# {chapter}\n\nWrite each exercise in the cell under its statement and run that cell, then run "
-                 "the check under it: it takes the imports, functions, classes and assignments of the cells you "
-                 "ran, checks them in a fresh, sandboxed Python on the course's cases, and shows the verdict "
-                 "here (the first difference, and your figure beside the reference's). Run the cell below first."),
-             nbf.new_code_cell("from coursekit.students.notebook import check", metadata={"tags": ["setup"]})]
-    for section in sections:
-        cells.append(nbf.new_markdown_cell(f"## {section.title}"))
-        for module in section.modules:
-            needed = [line for line in imports(Path(scripts) / f"{module}.py")
-                      if not imports_course(ast.parse(line).body[0], modules)]
-            if needed:
-                cells.append(nbf.new_code_cell("\n".join(needed), metadata={"tags": ["imports", module]}))
-            for exercise in (e for e in exercises if e.module == module):
-                cells += [nbf.new_markdown_cell(f"### `{exercise.name}{exercise.signature}`\n\n"
-                                                + exercise.statement.replace("``", "`")),
-                          nbf.new_code_cell(definition(exercise, statement=False),
-                                            metadata={"tags": ["exercise", exercise.title]}),
-                          nbf.new_code_cell(f'check("{exercise.title}")', metadata={"tags": ["check", exercise.title]})]
-    notebook = nbf.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
-
-
-def write_notebooks(folder, scripts=None):
-    """Write one notebook per chapter into ``folder``; never touch a file that exists. Returns (written, kept)."""
-    import nbformat
-
-    from coursekit import COURSE
-    from coursekit.contents import SECTIONS
-    from coursekit.core import atomic_path
-    from coursekit.students.skeletons import all_exercises
-
-    scripts = scripts or COURSE
-    exercises = all_exercises(scripts)
-    chapters = list(dict.fromkeys(section.chapter for section in SECTIONS))
-    written, kept = [], []
-    for number, chapter in enumerate(chapters, start=1):
-        path = Path(folder) / notebook_name(number, chapter)
-        if path.exists() or path.is_symlink():
-            kept.append(path)
-            continue
-        sections = [section for section in SECTIONS if section.chapter == chapter]
-        with atomic_path(path) as tmp:
-            nbformat.write(chapter_notebook(chapter, sections, exercises, scripts), str(tmp))
-        written.append(path)
-    return written, kept

@@ -1,4 +1,4 @@
-"""The exercises, read from the reference scripts: statements, signatures, and the student's skeletons.
+"""The exercises, read from the reference scripts: statements, signatures, and the student's skeletons and notebooks.
 
 An exercise is a function (or a class: the perceptron) of a reference script
 (``workflow/scripts/<module>.py``) whose docstring has an ``Exercise`` section: the statement a student reads,
@@ -130,12 +130,71 @@ def write_skeletons(folder, scripts=SCRIPTS):
     return written, kept
 
 
+def notebook_name(number, chapter):
+    """'2-warmup.ipynb' for the second chapter, '❷ Warmup'."""
+    return f"{number}-{re.sub(r'[^a-z]+', '-', chapter.lower()).strip('-')}.ipynb"
+
+
+def chapter_notebook(chapter, sections, exercises, scripts):
+    """The notebook of one chapter (an nbformat v4 notebook): for each exercise, its statement, a cell to write
+    it in (tagged ``exercise``) and a cell that checks it (tagged ``check``)."""
+    import nbformat.v4 as nbf
+
+    from coursekit.students.notebook import course_modules, imports_course
+
+    modules = course_modules()
+    cells = [nbf.new_markdown_cell(
+                 f"# {chapter}\n\nWrite each exercise in the cell under its statement and run that cell, then run "
+                 "the check under it: it takes the imports, functions, classes and assignments of the cells you "
+                 "ran, checks them in a fresh, sandboxed Python on the course's cases, and shows the verdict "
+                 "here (the first difference, and your figure beside the reference's). Run the cell below first."),
+             nbf.new_code_cell("from coursekit.students.notebook import check", metadata={"tags": ["setup"]})]
+    for section in sections:
+        cells.append(nbf.new_markdown_cell(f"## {section.title}"))
+        for module in section.modules:
+            needed = [line for line in imports(Path(scripts) / f"{module}.py")
+                      if not imports_course(ast.parse(line).body[0], modules)]
+            if needed:
+                cells.append(nbf.new_code_cell("\n".join(needed), metadata={"tags": ["imports", module]}))
+            for exercise in (e for e in exercises if e.module == module):
+                cells += [nbf.new_markdown_cell(f"### `{exercise.name}{exercise.signature}`\n\n"
+                                                + exercise.statement.replace("``", "`")),
+                          nbf.new_code_cell(definition(exercise, statement=False),
+                                            metadata={"tags": ["exercise", exercise.title]}),
+                          nbf.new_code_cell(f'check("{exercise.title}")', metadata={"tags": ["check", exercise.title]})]
+    notebook = nbf.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def write_notebooks(folder, scripts=None):
+    """Write one notebook per chapter into ``folder``; never touch a file that exists. Returns (written, kept)."""
+    import nbformat
+
+    from coursekit import COURSE
+    from coursekit.contents import SECTIONS
+    from coursekit.core import atomic_path
+
+    scripts = scripts or COURSE
+    exercises = all_exercises(scripts)
+    chapters = list(dict.fromkeys(section.chapter for section in SECTIONS))
+    written, kept = [], []
+    for number, chapter in enumerate(chapters, start=1):
+        path = Path(folder) / notebook_name(number, chapter)
+        if path.exists() or path.is_symlink():
+            kept.append(path)
+            continue
+        sections = [section for section in SECTIONS if section.chapter == chapter]
+        with atomic_path(path) as tmp:
+            nbformat.write(chapter_notebook(chapter, sections, exercises, scripts), str(tmp))
+        written.append(path)
+    return written, kept
+
+
 if __name__ == "__main__" and "snakemake" in globals():
     from coursekit.core import entry, log
 
     def main():
-        from coursekit.students.notebook import write_notebooks
-
         folder = Path(snakemake.params.solutions)
         written, kept = write_skeletons(folder)
         notebooks, kept_notebooks = write_notebooks(folder)
