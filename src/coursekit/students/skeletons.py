@@ -9,7 +9,9 @@ in the check, and the page of the report shows the same text.
 ``snakemake --cores 1 exercises`` writes one skeleton per module into the
 folder of config key ``solutions``: the module's imports, and each exercise
 function's signature and statement with a body that raises
-NotImplementedError. A file that exists is never touched.
+NotImplementedError; and one notebook per chapter, the same exercises, each
+followed by a cell that checks it (that check is notebook.py). A file that
+exists is never touched.
 """
 
 
