@@ -175,15 +175,9 @@ def test_forked_children_are_capped_as_a_whole(tmp_path):
 @pytest.mark.skipif(not cgroups(), reason="needs writable cgroups (memory, pids), as root on Linux")
 def test_a_fork_bomb_is_stopped_by_the_process_cap(tmp_path):
     attack = ("import os\n\ndef element_struct(L, index=(1, 0, 0), shape=(2, 2, 2), dtype='>i8'):\n"
-              "    children = 0\n"
-              "    try:\n"
-              "        while True:\n"
-              "            if os.fork() == 0:\n"
-              "                import time; time.sleep(30)\n"
-              "            children += 1\n"
-              "    except OSError:\n"
-              "        pass\n"
-              "    return children\n")
+              "    children = 0\n    try:\n        while True:\n"
+              "            if os.fork() == 0:\n                import time; time.sleep(30)\n"
+              "            children += 1\n    except OSError:\n        pass\n    return children\n")
     row, seconds = checked(solution(tmp_path / "mine", "reorder", attack), "reorder", "element_struct")
     children = int(re.search(r"yours (\d+)", row["detail"]).group(1))
     assert row["status"] == "wrong" and 10 < children < 32, row  # at most 32 processes, the sandbox's included
