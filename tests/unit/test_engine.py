@@ -28,8 +28,7 @@ def photo_like(seed, shape=(240, 320)):
 
 
 def distinct(I):
-    _, present, counts = engine.counted(I)
-    return present, counts
+    return engine.colour_counts(I)
 
 
 def test_photo_like_takes_the_histogram_path():
@@ -199,7 +198,7 @@ def test_labels_are_the_nearest_centroid_and_the_error_is_the_pixels():
 
 def test_kmeans_indexed_error_is_the_mse_of_the_image():
     I = photo_like(4)
-    present, counts = engine.colour_counts(I)  # the command's path: the packed image is sorted in place
+    present, counts = engine.colour_counts(I)
     palette, labels, error = engine.kmeans_indexed(present, counts, 16, 20, rng(0, "mse"))
     Q = palette[engine.lookup(I, present, labels)]
     assert error == pytest.approx(engine.mse(I, Q), rel=1e-12)

@@ -22,14 +22,14 @@ def test_distinct_colors_against_unique():
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
-def test_count_colors_against_a_counter(monkeypatch, workers):
+def test_colour_counts_against_a_counter(monkeypatch, workers):
     """Each thread's part is counted on its own, and the parts merged: colours shared by parts count once."""
     from collections import Counter
 
     monkeypatch.setattr(quantize_engine, "WORKERS", workers)
-    P = np.random.default_rng(workers).integers(0, 50, size=(23, 7)).astype(np.uint32)
-    expected = sorted(Counter(P.ravel().tolist()).items())
-    present, counts = quantize_engine.count_colors(P)
+    I = np.random.default_rng(workers).integers(0, 3, size=(23, 7, 3)).astype(np.uint8)
+    expected = sorted(Counter(r << 16 | g << 8 | b for r, g, b in I.reshape(-1, 3).tolist()).items())
+    present, counts = quantize_engine.colour_counts(I)
     assert list(zip(present.tolist(), counts.tolist())) == expected
 
 
@@ -48,14 +48,14 @@ def test_lookup_packs_the_image_itself(monkeypatch, workers):
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 3), (1, 2, 3), (7, 5, 3), (64, 33, 3)])
-def test_colour_counts_equal_counted_whatever_the_size(monkeypatch, shape):
+def test_colour_counts_equal_unique_whatever_the_size(monkeypatch, shape):
     """The pixels read 4 bytes at a time (the last one alone: no byte after it), counted a quarter of the
-    image at a time, count as pack counts them (images of 1 and 2 pixels: fewer than four parts)."""
+    image at a time, count as np.unique counts them (images of 1 and 2 pixels: fewer than four parts)."""
     monkeypatch.setattr(quantize_engine, "PIXELS", 10)  # blocks end inside the image and at its last pixel
     I = np.random.default_rng(shape[1]).integers(0, 256, size=shape, dtype=np.uint8)
-    _, present, counts = quantize_engine.counted(I)
+    colors, counts = np.unique(I.reshape(-1, 3), axis=0, return_counts=True)
     got_present, got_counts = quantize_engine.colour_counts(I)
-    np.testing.assert_array_equal(got_present, present)
+    np.testing.assert_array_equal(quantize_engine.unpack(got_present), colors)
     np.testing.assert_array_equal(got_counts, counts)
     flat = I.reshape(-1)
     r, g, b = (I.reshape(-1, 3).astype(np.uint32).T)
@@ -88,18 +88,20 @@ def test_results_do_not_depend_on_threads_or_blocks(monkeypatch):
 
 
 def test_pack_recolor_round_trip():
-    I = np.random.default_rng(9).integers(0, 256, size=(40, 30, 3), dtype=np.uint8)
+    g = np.random.default_rng(9)
+    colours = np.unique(g.integers(0, 256, (300, 3), dtype=np.uint8), axis=0)[:256]  # at most 256 labels
+    I = colours[g.integers(0, len(colours), (40, 30))]
     P = quantize_engine.pack(I)
-    r, g, b = map(int, I[3, 4])
-    assert P[3, 4] == r * 65536 + g * 256 + b
-    present, _ = quantize_engine.count_colors(P)
-    every = np.arange(len(present))  # each colour its own label: more than 256, so a 16-bit table
-    np.testing.assert_array_equal(quantize_engine.recolor(P, present, every, quantize_engine.unpack(present)), I)
-    inverted = quantize_engine.recolor(P, present, every, 255 - quantize_engine.unpack(present))
+    r, g_, b = map(int, I[3, 4])
+    assert P[3, 4] == r * 65536 + g_ * 256 + b
+    present, _ = quantize_engine.colour_counts(I)
+    every = np.arange(len(present))  # each colour its own label
+    np.testing.assert_array_equal(quantize_engine.recolor(I, present, every, quantize_engine.unpack(present)), I)
+    inverted = quantize_engine.recolor(I, present, every, 255 - quantize_engine.unpack(present))
     np.testing.assert_array_equal(inverted, 255 - I)
     # two labels: each pixel becomes black or white by the colour's red channel
     dark = (quantize_engine.unpack(present)[:, 0] < 128).astype(int)
-    two = quantize_engine.recolor(P, present, dark, [[255, 255, 255], [0, 0, 0]])
+    two = quantize_engine.recolor(I, present, dark, [[255, 255, 255], [0, 0, 0]])
     np.testing.assert_array_equal(two, np.where(I[..., :1] < 128, 0, 255).repeat(3, axis=2))
 
 
@@ -169,7 +171,7 @@ def test_weighted_kmeans_equals_kmeans_on_every_pixel():
     for _ in range(10):  # plain Lloyd on every pixel, loop per cluster
         labels = np.argmin(((X[:, None, :] - C[None]) ** 2).sum(axis=2), axis=1)
         C = np.array([X[labels == j].mean(axis=0) if np.any(labels == j) else C[j] for j in range(4)])
-    centroids, labels = quantize_engine.kmeans(colors, counts, 4, 10, rng(0, "w"))
+    (centroids,), _, (labels,) = quantize_engine.lloyd(colors, counts, [start], 10, tolerance=0, labels=True)
     np.testing.assert_allclose(centroids, C, atol=1e-9)
     np.testing.assert_array_equal(labels, quantize_engine.nearest(colors, centroids))
 
@@ -180,13 +182,13 @@ def test_weighted_lloyd_equals_plain_loops(seed):
     g = np.random.default_rng(seed)
     X = g.uniform(0, 255, (3000, 3))
     w = g.integers(1, 20, 3000).astype(float)
-    C = quantize_engine.kmeans_plus_plus(X, w, 12, rng(seed, "b"))
+    C = start = quantize_engine.kmeans_plus_plus(X, w, 12, rng(seed, "b"))
     for _ in range(15):
         labels = quantize_engine.nearest(X, C)
         mass = np.array([w[labels == j].sum() for j in range(12)])
         C = np.array([(w[labels == j, None] * X[labels == j]).sum(axis=0) / mass[j] if mass[j] else C[j]
                       for j in range(12)])
-    centroids, labels = quantize_engine.kmeans(X, w, 12, 15, rng(seed, "b"))
+    (centroids,), _, (labels,) = quantize_engine.lloyd(X, w, [start], 15, tolerance=0, labels=True)
     np.testing.assert_allclose(centroids, C, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(labels, quantize_engine.nearest(X, centroids))
 

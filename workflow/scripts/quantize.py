@@ -223,7 +223,7 @@ def quantize(I, n, method, steps, rng, colours=None):
     The pipeline's entry: quantize_engine.py computes what ``quantize_naive``
     (for 'frequent') and the course's k-means compute, fast on large photos;
     'published' is the course's naive method with its bug (``quantize_as_published``).
-    ``colours`` is ``quantize_engine.counted(I)`` if the caller has it already.
+    ``colours`` is ``engine.colour_counts(I)`` if the caller has it already.
     """
     if not 1 <= n <= MAX_COLORS:
         raise ValueError(f"the number of colours must be in 1..{MAX_COLORS}, got {n}")
@@ -248,7 +248,7 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
     """
     from coursekit.quantizer.images import read_image, write_indexed_png
     from coursekit.core import log, save_npy
-    from coursekit.quantizer.engine import colour_counts, counted, indexed, keep_freed_memory, kmeans_indexed, lookup, mse
+    from coursekit.quantizer.engine import colour_counts, indexed, keep_freed_memory, kmeans_indexed, lookup, mse
 
     keep_freed_memory()
     I, notes = read() if read is not None else read_image(source)
@@ -259,7 +259,7 @@ def run(source, output, n, method, steps, rng, palette_path=None, palette_png=No
         palette, labels, error = kmeans_indexed(present, counts, n, steps, rng)
         index = lookup(I, present, labels)
     else:
-        _, present, counts = colours = counted(I)
+        present, counts = colours = colour_counts(I)
         Q, palette = quantize(I, n, method, steps, rng, colours)
         index, error = indexed(Q, palette), mse(I, Q)
     if len(present) < n:

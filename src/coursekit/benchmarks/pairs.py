@@ -107,12 +107,12 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
     colors_, counts = quantize_engine.distinct_colors(small)
     start = quantize_engine.kmeans_plus_plus(colors_, counts, colors, make_rng())
     theirs, _ = quantize.kmeans_course(pixels, colors, steps, None, init=start)
-    ours, _ = quantize_engine.kmeans(colors_, counts, colors, steps, None, init=start)
+    (ours,), _, _ = quantize_engine.lloyd(colors_, counts, [start], steps, tolerance=0)
     if not np.allclose(theirs, ours, rtol=0, atol=1e-6):
         raise AssertionError(f"k-means: the course's and ours disagree from the same start: {theirs} != {ours}")
     label = f"{course_size[0]}x{course_size[1]}, k={colors}, {steps} steps"
     slow = timeit(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start), repeats=repeats)
-    fast = timeit(lambda: quantize_engine.kmeans(colors_, counts, colors, steps, None, init=start), repeats=repeats)
+    fast = timeit(lambda: quantize_engine.lloyd(colors_, counts, [start], steps, tolerance=0), repeats=repeats)
     rows += [row("k-means quantization", "course (cdist, loop per cluster)", label, slow, slow,
                  peak_mb=f"{peak_memory_mb(lambda: quantize.kmeans_course(pixels, colors, steps, None, init=start)):.0f}"),
              row("k-means quantization", "ours, same start (weighted distinct colours)", label, fast, slow)]
@@ -122,7 +122,7 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
     label = f"{size[0]}x{size[1]}, k={colors}, {steps} steps"
     ours_time = timeit(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng()), repeats=repeats)
     Q, _ = quantize_engine.quantize_kmeans(big, colors, steps, make_rng())
-    distinct = len(quantize_engine.counted(big)[1])
+    distinct = len(quantize_engine.colour_counts(big)[0])
     rows.append(row("k-means at scale", "ours (histograms, 33 starts)", label, ours_time, ours_time,
                     mse=f"{quantize_engine.mse(big, Q):.3f}",
                     peak_mb=f"{peak_memory_mb(lambda: quantize_engine.quantize_kmeans(big, colors, steps, make_rng())):.0f}",

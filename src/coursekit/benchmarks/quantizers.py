@@ -187,7 +187,7 @@ def bench_libraries(paths, k, steps, repeats, seed):
     rows = []
     for name, path in paths.items():
         I, _ = read_image(path)
-        distinct = len(engine.counted(I)[1])
+        distinct = len(engine.colour_counts(I)[0])
         for method, (function, module) in METHODS.items():
             row = {"photo": name, "megapixels": round(I.shape[0] * I.shape[1] / 1e6, 2), "distinct_colours": distinct,
                    "colours": k, "steps": steps, "method": method, "repeats": 0, "min_s": "", "median_s": "",

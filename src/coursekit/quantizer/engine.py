@@ -8,7 +8,7 @@ The course's k-means works on every pixel: a (k, pixels) distance matrix per
 step (over a gigabyte for a 12-megapixel photo) and a Python loop per
 cluster for the means. A photo holds far fewer distinct colours than pixels,
 and k-means on the distinct colours, each weighted by how many pixels have
-it, gives exactly the same clusters (:func:`kmeans`, checked against the
+it, gives exactly the same clusters (:func:`lloyd`, checked against the
 course's from the same start). quantize.py goes further
 (:func:`kmeans_palette`):
 
@@ -221,18 +221,36 @@ def in_blocks(n, block, work):
 # -- distinct colours ------------------------------------------------------------
 
 
-def pack(I):
-    """Return each RGB pixel of I (..., 3) as one integer r*65536 + g*256 + b (uint32)."""
-    I = np.asarray(I, dtype=np.uint8)
-    flat, P = I.reshape(-1, 3), np.empty(I.shape[:-1], dtype=np.uint32)
-    out = P.reshape(-1)
+def keys(flat, start, stop, dtype=np.uint32):
+    """Pixels start..stop-1 of an RGB image (its bytes, ``flat``) as integers r | g << 8 | b << 16 (``dtype``).
 
-    def work(start, stop):
-        rgb = flat[start:stop].astype(np.uint32)
-        out[start:stop] = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+    One unaligned 4-byte read per pixel, little-endian, its fourth byte (the
+    next pixel's red) masked off: five times faster than shifting and adding
+    the channels, and in the reverse order of channels (see :func:`swap_red_blue`).
+    The last pixel of the image, with no byte after it, is read on its own.
+    """
+    pixels = len(flat) // 3
+    read = min(stop, pixels - 1) - start
+    out = np.empty(stop - start, dtype=dtype)
+    if read > 0:
+        out[:read] = np.ndarray((read,), dtype="<u4", buffer=flat, offset=3 * start, strides=(3,))
+    if stop == pixels:
+        r, g, b = (int(v) for v in flat[-3:])
+        out[-1] = r | g << 8 | b << 16
+    out &= 0xFFFFFF
+    return out
 
-    in_blocks(len(flat), PIXELS, work)
-    return P
+
+def swap_red_blue(K):
+    """r | g << 8 | b << 16 to r << 16 | g << 8 | b (:func:`pack`'s order), and back."""
+    return ((K & 0xFF) << 16) | (K & 0xFF00) | (K >> 16)
+
+
+def pack(colors):
+    """Each RGB colour of ``colors`` (..., 3) as one integer r << 16 | g << 8 | b (uint32), sorting as (r, g, b)."""
+    colors = np.ascontiguousarray(colors, dtype=np.uint8)
+    flat = colors.reshape(-1)
+    return swap_red_blue(keys(flat, 0, len(flat) // 3)).reshape(colors.shape[:-1])
 
 
 def unpack(P):
@@ -247,93 +265,79 @@ def runs(S):
     return S[starts], np.diff(np.append(starts, len(S)))
 
 
-def count_colors(P):
-    """Return the distinct packed colours of P (sorted) and how many pixels have each.
+def colour_counts(I):
+    """The distinct colours of the RGB image I, packed (:func:`pack`) and sorted, and how many pixels have each.
 
-    Notes
-    -----
-    What ``np.unique(P, return_counts=True)`` does, written out: sort the
-    packed colours (NumPy sorts 32-bit integers with SIMD), then each run of
-    equal values is one colour and its length is its count. The pixels are
-    cut in one part per thread, each part sorted and counted on its own
-    thread, and the parts' (far shorter) lists merged (:func:`merge_runs`).
-    ``np.bincount(P, minlength=2**24)`` gives the same counts, but its
-    128 MB table costs more than the sort on a fresh process (page faults).
+    What ``np.unique(I.reshape(-1, 3), axis=0, return_counts=True)`` gives,
+    in less time and memory: the pixels are read as :func:`keys` (4 bytes
+    each) a quarter of the image at a time, each quarter sorted and counted
+    on its own thread (:func:`runs`), so that no packed image is kept, nor
+    more than two quarters at a time. The four lists are merged by one sort
+    of 64-bit integers, colour (in :func:`pack`'s order) and count, and each
+    colour's counts added. (``np.bincount`` over the 2**24 colours gives the
+    same counts, but its 128 MB table costs more than the sorts in a fresh
+    process: page faults.)
     """
-    flat = np.asarray(P).reshape(-1)
-    block = max(-(-len(flat) // WORKERS), 1)
-    parts = [None] * -(-len(flat) // block)
+    flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
+    pixels = len(flat) // 3
+    quarter = max(-(-pixels // 4), 1)
+    parts = [None] * -(-pixels // quarter)
 
     def work(start, stop):
-        parts[start // block] = runs(np.sort(flat[start:stop]))
+        K = keys(flat, start, stop)
+        K.sort()
+        parts[start // quarter] = runs(K)
 
-    in_blocks(len(flat), block, work)
-    return merge_runs(parts)
-
-
-def merge_runs(parts):
-    """One (values, counts) from several, as :func:`runs` gives them: each value once, its counts added."""
-    if len(parts) == 1:
-        return parts[0]
-    values = np.concatenate([v for v, _ in parts])
-    order = np.argsort(values, kind="stable")
-    values, counts = values[order], np.concatenate([c for _, c in parts])[order]
-    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
-    return values[starts], np.add.reduceat(counts, starts)
+    in_blocks(pixels, quarter, work)
+    # the quarters' colours, in pack()'s order, each with its count in the low 32 bits (a count fits:
+    # images.IMAGE_MAX_PIXELS is 2**28), sorted as one array of 64-bit integers; then each colour's counts added
+    both = np.concatenate([(swap_red_blue(values).astype(np.uint64) << np.uint64(32)) | counts.astype(np.uint64)
+                           for values, counts in parts])
+    both.sort()
+    colours = (both >> np.uint64(32)).astype(np.uint32)
+    starts = np.concatenate(([0], np.flatnonzero(colours[1:] != colours[:-1]) + 1))
+    return colours[starts], np.add.reduceat((both & np.uint64(0xFFFFFFFF)).astype(np.int64), starts)
 
 
-def recolor(P, present, labels, palette):
-    """Return the (..., 3) uint8 image in which every pixel of packed colour present[i] becomes palette[labels[i]].
+def distinct_colors(I):
+    """Return the distinct colours of I (m, 3) uint8, sorted, and the number of pixels of each (m,)."""
+    present, counts = colour_counts(I)
+    return unpack(present), counts
 
-    One look-up table from each of the 2**24 packed colours to its label (16 MB
-    for a palette of up to 256 colours), one gather per pixel, then one row
-    of the palette per pixel.
+
+def lookup(I, present, labels):
+    """Return the (H, W) uint8 image of each pixel's label: the label of its colour in ``present`` (packed).
+
+    ``I`` is the RGB image (H, W, 3), read a block at a time as :func:`keys`,
+    so that no packed copy of it (4 bytes per pixel) is kept from the
+    counting to here. Labels must be below 256 (palette entries); where a
+    colour is listed twice, its last label counts. One look-up table of the
+    2**24 colours (16 MB), one gather per pixel.
     """
-    palette = np.asarray(palette, dtype=np.uint8)
-    table = np.zeros(1 << 24, dtype=np.min_scalar_type(max(len(palette) - 1, 0)))
-    table[present] = labels
-    flat, Q = P.reshape(-1), np.empty(P.shape + (3,), dtype=np.uint8)
-    out = Q.reshape(-1, 3)
+    table = np.zeros(1 << 24, dtype=np.uint8)
+    table[swap_red_blue(np.asarray(present, dtype=np.uint32))] = labels
+    flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
+    index = np.empty(np.shape(I)[:-1], dtype=np.uint8)
+    out = index.reshape(-1)
 
-    def work(start, stop):
-        np.take(palette, table[flat[start:stop]], axis=0, out=out[start:stop])
+    def work(start, stop):  # keys as intp, which take() would convert to; always in range: no bounds check
+        np.take(table, keys(flat, start, stop, np.intp), out=out[start:stop], mode="clip")
 
-    in_blocks(len(flat), PIXELS, work)
-    return Q
+    in_blocks(len(out), PIXELS, work)
+    return index
+
+
+def recolor(I, present, labels, palette):
+    """Return the (..., 3) uint8 image in which every pixel of colour present[i] becomes palette[labels[i]]."""
+    return np.take(np.asarray(palette, dtype=np.uint8), lookup(I, present, labels), axis=0)
 
 
 def indexed(Q, palette):
     """Return the (H, W) uint8 image of each pixel's entry in ``palette`` (the first, where colours repeat).
 
-    Every pixel of Q must be a palette colour (as a quantized image is). One
-    look-up table from the packed colour to its entry, one gather per pixel.
+    Every pixel of Q must be a palette colour (as a quantized image is).
     """
-    packed = pack(np.asarray(palette, dtype=np.uint8).reshape(-1, 3)).ravel()
-    table = np.zeros(1 << 24, dtype=np.uint8)
-    table[packed[::-1]] = np.arange(len(packed))[::-1]  # where a colour repeats, its first entry wins
-    P, index = pack(Q), np.empty(Q.shape[:-1], dtype=np.uint8)
-    flat, out = P.reshape(-1), index.reshape(-1)
-
-    def work(start, stop):
-        np.take(table, flat[start:stop], out=out[start:stop])
-
-    in_blocks(len(flat), PIXELS, work)
-    return index
-
-
-def counted(I):
-    """Return (P, present, counts): I packed, its distinct packed colours and their pixel counts.
-
-    Both methods start from these; pass them on (``colours=``) to count an image only once.
-    """
-    P = pack(I)
-    return (P, *count_colors(P))
-
-
-def distinct_colors(I):
-    """Return the distinct colours of I (m, 3) uint8, sorted, and the number of pixels of each (m,)."""
-    _, present, counts = counted(I)
-    return unpack(present), counts
+    return lookup(Q, pack(palette)[::-1], np.arange(len(palette))[::-1])  # the first entry of a colour is set last
 
 
 def augment(X):
@@ -371,25 +375,28 @@ def nearest(X, C, augmented=None):
 
 
 def most_frequent(colors, counts, n):
-    """Return the n most frequent colours (ties broken by packed colour value, ascending)."""
-    order = np.lexsort((pack(colors), -counts))
-    return colors[order[:n]]
+    """Return the n most frequent colours (ties broken by packed colour value, ascending).
+
+    ``colors`` are sorted by packed value (as :func:`colour_counts` gives them), so a stable sort by
+    count keeps that order among equal counts.
+    """
+    return colors[np.argsort(-np.asarray(counts), kind="stable")[:n]]
 
 
 def quantize_frequent(I, n, colours=None):
     """Replace every pixel of I by the nearest of its n most frequent colours.
 
-    ``colours`` is ``counted(I)`` if the caller has it already.
+    ``colours`` is ``colour_counts(I)`` if the caller has it already.
 
     Returns
     -------
     Q : ndarray like I
     palette : ndarray of shape (min(n, m), 3), uint8
     """
-    P, present, counts = colours or counted(I)
+    present, counts = colours or colour_counts(I)
     colors = unpack(present)
     palette = most_frequent(colors, counts, n)
-    return recolor(P, present, nearest(colors, palette), palette), palette
+    return recolor(I, present, nearest(colors, palette), palette), palette
 
 
 # -- k-means ---------------------------------------------------------------------
@@ -456,65 +463,6 @@ def kmeans_plus_plus_starts(X, weights, k, rng, starts):
         closest = options[every, best]
     centers = np.stack(centers, axis=1)
     return [c[~np.isnan(c[:, 0])] for c in centers]
-
-
-def kmeans(X, weights, k, steps, rng, init=None):
-    """Weighted k-means (Lloyd) on the rows of X.
-
-    Parameters
-    ----------
-    X : ndarray of shape (m, d)
-    weights : ndarray of shape (m,)
-        How many times each row counts (pixels of that colour).
-    k : int
-        Number of clusters; at most the number of distinct rows is used.
-    steps : int
-        Lloyd iterations (fewer if the centroids stop moving).
-    rng : numpy.random.Generator
-    init : ndarray of shape (k, d), optional
-        Starting centroids instead of k-means++ (for comparing with another implementation).
-
-    Returns
-    -------
-    centroids : ndarray of shape (k', d), float64, k' <= k
-    labels : ndarray of shape (m,)
-        The nearest centroid of each row.
-
-    Notes
-    -----
-    Each step assigns every row to its nearest centroid (as :func:`nearest`
-    does) and moves each centroid to the weighted mean of its rows. The
-    weighted sums are taken with ``np.bincount`` and weights (no loop over
-    clusters) on the same block of rows, while it is in cache, on the same
-    thread; the blocks' sums are then added in block order, so the result
-    does not depend on the number of threads.
-    """
-    X = np.asarray(X, dtype=np.float64)
-    weights = np.asarray(weights, dtype=np.float64)
-    C = kmeans_plus_plus(X, weights, min(k, len(X)), rng) if init is None else np.array(init, dtype=np.float64)
-    k = len(C)
-    Xa = augment(X)
-    columns = [weights] + [np.ascontiguousarray(weights * X[:, d]) for d in range(X.shape[1])]
-    rows = block_rows(k)
-    partial = np.empty((-(-len(X) // rows), len(columns), k))  # per block of rows: mass, then sums per coordinate
-
-    for _ in range(steps):
-        A = centroid_side(C)
-
-        def work(start, stop):
-            labels = (Xa[start:stop] @ A).argmin(axis=1)
-            for j, column in enumerate(columns):
-                partial[start // rows, j] = np.bincount(labels, weights=column[start:stop], minlength=k)
-
-        in_blocks(len(X), rows, work)
-        mass, sums = partial[:, 0].sum(axis=0), partial[:, 1:].sum(axis=0).T
-        moved = C.copy()
-        filled = mass > 0  # an empty cluster keeps its centroid
-        moved[filled] = sums[filled] / mass[filled, None]
-        if np.array_equal(moved, C):
-            break
-        C = moved
-    return C, nearest(X, C, Xa)
 
 
 # -- k-means on histograms of the colours, from several starts --------------------
@@ -1065,7 +1013,7 @@ def finish(by_cube, plan, sets, errors, streams, steps):
 def quantize_kmeans(I, n, steps, rng, colours=None, starts=None):
     """Quantize I to at most n colours with k-means on its distinct colours (see :func:`kmeans_palette`).
 
-    ``colours`` is ``counted(I)`` if the caller has it already.
+    ``colours`` is ``colour_counts(I)`` if the caller has it already.
 
     Returns
     -------
@@ -1075,9 +1023,9 @@ def quantize_kmeans(I, n, steps, rng, colours=None, starts=None):
         The distinct colours of Q, sorted: centroids are rounded to 8 bits,
         and two that round to the same colour count once.
     """
-    P, present, counts = colours or counted(I)
+    present, counts = colours or colour_counts(I)
     palette, labels, _ = kmeans_indexed(present, counts, n, steps, rng, starts)
-    return recolor(P, present, labels, palette), palette
+    return recolor(I, present, labels, palette), palette
 
 
 def kmeans_indexed(present, counts, n, steps, rng, starts=None):
@@ -1099,83 +1047,6 @@ def kmeans_indexed(present, counts, n, steps, rng, starts=None):
         return palette, labels, squared_error(m, palette) / (3 * max(float(m[0].sum()), 1.0))
 
     return best_centroids(by_cube, n, steps, rng, starts, then=indexed_palette)
-
-
-def keys(flat, start, stop, dtype=np.uint32):
-    """Pixels start..stop-1 of an RGB image (its bytes, ``flat``) as integers r | g << 8 | b << 16 (``dtype``).
-
-    One unaligned 4-byte read per pixel, little-endian, its fourth byte (the
-    next pixel's red) masked off: five times faster than :func:`pack`'s
-    shifts, and in the reverse order of channels (see :func:`swap_red_blue`).
-    The last pixel of the image, with no byte after it, is read on its own.
-    """
-    pixels = len(flat) // 3
-    read = min(stop, pixels - 1) - start
-    out = np.empty(stop - start, dtype=dtype)
-    if read > 0:
-        out[:read] = np.ndarray((read,), dtype="<u4", buffer=flat, offset=3 * start, strides=(3,))
-    if stop == pixels:
-        r, g, b = (int(v) for v in flat[-3:])
-        out[-1] = r | g << 8 | b << 16
-    out &= 0xFFFFFF
-    return out
-
-
-def swap_red_blue(K):
-    """r | g << 8 | b << 16 to r << 16 | g << 8 | b (:func:`pack`'s order), and back."""
-    return ((K & 0xFF) << 16) | (K & 0xFF00) | (K >> 16)
-
-
-def colour_counts(I):
-    """The distinct packed colours of the RGB image I (sorted) and their pixels, as :func:`counted` gives them.
-
-    What the quantize command needs, with :func:`lookup`, in less memory: the
-    pixels are read as :func:`keys` (4 bytes each) a quarter of the image at
-    a time, each quarter sorted and counted on its own (:func:`runs`), so that
-    no packed image is kept, nor more than two quarters at a time. The four
-    lists are merged by one sort of 64-bit integers, colour (in :func:`pack`'s
-    order) and count, and each colour's counts added.
-    """
-    flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
-    pixels = len(flat) // 3
-    quarter = max(-(-pixels // 4), 1)
-    parts = [None] * -(-pixels // quarter)
-
-    def work(start, stop):
-        K = keys(flat, start, stop)
-        K.sort()
-        parts[start // quarter] = runs(K)
-
-    in_blocks(pixels, quarter, work)
-    # the quarters' colours, in pack()'s order, each with its count in the low 32 bits (a count fits:
-    # images.IMAGE_MAX_PIXELS is 2**28), sorted as one array of 64-bit integers; then each colour's counts added
-    both = np.concatenate([(swap_red_blue(values).astype(np.uint64) << np.uint64(32)) | counts.astype(np.uint64)
-                           for values, counts in parts])
-    both.sort()
-    colours = (both >> np.uint64(32)).astype(np.uint32)
-    starts = np.concatenate(([0], np.flatnonzero(colours[1:] != colours[:-1]) + 1))
-    return colours[starts], np.add.reduceat((both & np.uint64(0xFFFFFFFF)).astype(np.int64), starts)
-
-
-def lookup(I, present, labels):
-    """Return the (H, W) uint8 image of each pixel's label: the label of its colour in ``present``.
-
-    ``I`` is the RGB image (H, W, 3), read a block at a time as :func:`keys`,
-    so that no packed copy of it (4 bytes per pixel) is kept from the
-    counting to here. Labels must be below 256 (palette entries). One look-up
-    table of the 2**24 colours (16 MB), one gather per pixel.
-    """
-    table = np.zeros(1 << 24, dtype=np.uint8)
-    table[swap_red_blue(np.asarray(present, dtype=np.uint32))] = labels
-    flat = np.ascontiguousarray(I, dtype=np.uint8).reshape(-1)
-    index = np.empty(np.shape(I)[:-1], dtype=np.uint8)
-    out = index.reshape(-1)
-
-    def work(start, stop):  # keys as intp, which take() would convert to; always in range: no bounds check
-        np.take(table, keys(flat, start, stop, np.intp), out=out[start:stop], mode="clip")
-
-    in_blocks(len(out), PIXELS, work)
-    return index
 
 
 def mse(I, Q):
