@@ -107,7 +107,8 @@ rule time_references:
 rule grade_student:
     """One student's functions, each in the sandbox: their report (what `check` says) and their rows."""
     input:
-        solutions=lambda wildcards: sorted(glob.glob(f"{glob.escape(SUBMISSIONS)}/{wildcards.student}/*.py")),
+        solutions=lambda wildcards: sorted(glob.glob(f"{glob.escape(SUBMISSIONS)}/{wildcards.student}/*.py")
+                                           + glob.glob(f"{glob.escape(SUBMISSIONS)}/{wildcards.student}/*.ipynb")),
         times=rules.time_references.output.json,
         code=sorted(glob.glob(str(REPO / "workflow/scripts/*.py")))
         + code("coursekit.students.grade", "coursekit.students.check", "coursekit.students.sandbox",

@@ -1,7 +1,8 @@
 """Grade a class: every student's functions checked as `check` checks one student's, each in the sandbox.
 
 ``snakemake --cores all grade --config submissions=DIR``: DIR holds one folder
-per student (``DIR/<student>/<module>.py``, as ``exercises`` writes them). One
+per student (``DIR/<student>/<module>.py``, as ``exercises`` writes them, or
+the notebooks it writes, ``DIR/<student>/2-warmup.ipynb``...). One
 Snakemake job per student (rule ``grade_student``) writes
 ``results/grade/<student>/report.md`` (the text ``check`` gives) and its rows;
 the ``grade`` job joins them into ``results/grade/gradebook.csv``
@@ -44,7 +45,59 @@ def grade_student(folder, seed, config, settings, unsandboxed, times=None):
     if not unsandboxed and not sandbox.available():
         raise InputError(f"grade runs every student's code in bubblewrap's sandbox, and {sandbox.MISSING}; "
                          "install it, or set config key grade.unsandboxed: true to grade without it")
-    return check_all(folder, seed, config, limits_of(settings), sandbox=not unsandboxed, times=times)
+    if not any(Path(folder).glob("*.ipynb")):
+        return check_all(folder, seed, config, limits_of(settings), sandbox=not unsandboxed, times=times)
+    import tempfile
+
+    from coursekit.students.notebook import cell_of
+
+    with tempfile.TemporaryDirectory(prefix="coursekit-grade-") as tmp:
+        modules, from_notebook = with_notebooks(folder, Path(tmp))
+        rows = check_all(modules, seed, config, limits_of(settings), sandbox=not unsandboxed, times=times)
+    for row in rows:  # an error's place in the student's own files: the notebook's code cell, or their .py
+        if row["module"] in from_notebook:
+            name, source = from_notebook[row["module"]]
+            row["detail"] = re.sub(re.escape(f"{modules / row['module']}.py") + r", line (\d+)",
+                                   lambda m: f"{name}, code cell {cell_of(source, int(m.group(1)))}", row["detail"])
+        row["detail"] = row["detail"].replace(f"{modules}/", f"{folder}/")
+    return rows
+
+
+NOTEBOOK_BYTES = 4 << 20  # a notebook of exercises is tens of kB; a larger one is not read
+
+
+def with_notebooks(folder, target):
+    """A folder of modules for a student who worked in the notebooks ``exercises`` writes (``2-warmup.ipynb``...):
+    the student's own ``.py`` files, and for each module of a notebook's chapter that has none, the code of the
+    notebook's cells as the notebook check takes it (imports, functions, classes and assignments, in the order
+    of the cells). Nothing of the notebook is run here; a notebook that is not one (not JSON, too large) is
+    left out, and its modules are then todo. Returns the folder and {module: (notebook name, its source)}."""
+    import nbformat
+
+    from coursekit.contents import SECTIONS
+    from coursekit.students.notebook import module_source
+    from coursekit.students.sandbox import copy_solutions
+    from coursekit.students.skeletons import notebook_name
+
+    target = Path(target) / "solutions"
+    copy_solutions(folder, target)  # the student's own .py files: regular files named like modules
+    chapters = list(dict.fromkeys(section.chapter for section in SECTIONS))
+    from_notebook = {}
+    for number, chapter in enumerate(chapters, start=1):
+        path = Path(folder) / notebook_name(number, chapter)
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > NOTEBOOK_BYTES:
+            continue
+        try:
+            notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+            cells = [cell.source for cell in notebook.cells if cell.cell_type == "code" and isinstance(cell.source, str)]
+        except Exception:  # not a notebook: its modules stay todo, as if it were not there
+            continue
+        source = module_source([""] + cells)  # cell n of the notebook's code cells is # In[n]
+        for module in (m for section in SECTIONS if section.chapter == chapter for m in section.modules):
+            if not (target / f"{module}.py").exists():
+                (target / f"{module}.py").write_text(source, encoding="utf-8")
+                from_notebook[module] = (path.name, source)
+    return target, from_notebook
 
 
 def first_line(detail):
