@@ -101,6 +101,14 @@ def jobs(config, pixels=None):
     bench.memory = max(bench.memory, BASE + course * b["colors"] * 8 * 3)  # the course's (k, pixels) distances
     bench.seconds = (bench.seconds + course * b["colors"] * b["steps"] * 20e-9) * config["benchmarks"]["repeats"]
     out.append(bench)
+    from coursekit.modules import declared
+
+    for declaration in declared():  # an exercise that declares itself: the product of the keys it names
+        keys, section = declaration.estimate["units"], config.get(declaration.module, {})
+        units = math.prod(section.get(key, 0) for key in keys)
+        out.append(Job("make_exercise_artefact", declaration.title, units, declaration.estimate["rate"],
+                       " x ".join(f"{declaration.module}.{key}" for key in keys)
+                       + f" = {' x '.join(_n(section.get(key, 0)) for key in keys)} = {_n(units)}"))
     q = config["quantize"]
     for name, count in (pixels or {}).items():
         for k in q["colors"] if count else ():  # (an unreadable image is reported by its job)

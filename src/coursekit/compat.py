@@ -15,6 +15,7 @@ failed run.
 """
 
 import functools
+import importlib
 import json
 import logging
 import os
@@ -89,6 +90,11 @@ def artefacts(config, repo):
         a = config["automata"]
         jobs[f"warmup/automata/rule-{rule}.npy"] = (lambda r=rule: automata.evolve(
             automata.initial_state(a["steps"], a["width"]), r))
+    from coursekit.modules import declared
+
+    for declaration in declared():  # an exercise that declares itself: its make(), as its rule runs it
+        jobs[f"{declaration.artefact}.npy"] = (lambda d=declaration: importlib.import_module(d.module).make(
+            config[d.module], rng(seed, d.module)))
     q = config["quantize"]
     photos = functools.lru_cache(lambda image: read_image(path(image))[0])  # each photo read once
 
@@ -123,7 +129,9 @@ def compute(config_path, out):
     use_course()
     from coursekit.config import load_yaml
 
-    config = load_yaml(Path(config_path).read_text(encoding="utf-8"))
+    from coursekit.modules import with_defaults
+
+    config = with_defaults(load_yaml(Path(config_path).read_text(encoding="utf-8")))
     seen, results, errors = [], {}, {}
 
     def record(message, category, filename, lineno, file=None, line=None):

@@ -239,8 +239,13 @@ def check_config(config, schema_path, source="config.yaml", overrides=None):
     ``overrides`` are the values given with ``--config``: their numbers, left as
     text by Snakemake, are read first (see :func:`from_command_line`).
     """
+    from coursekit.modules import declared, schema_of, with_defaults
+
     schema = load_yaml(Path(schema_path).read_text(encoding="utf-8"))
+    for declaration in declared():  # a module's own config key: its schema and defaults are in the module
+        schema["properties"][declaration.module] = schema_of(declaration)
     from_command_line(config, overrides, schema)
+    with_defaults(config)
     errors = config_errors(config, schema)
     if errors:
         raise InputError(f"invalid configuration in {source}:\n  " + "\n  ".join(errors))

@@ -3,12 +3,16 @@
 One list, read by the skeletons (the order of the students' files and of the
 check) and by the page (its sections, the statements in each, the artefacts
 under them). A section may hold several modules: the warmup's short
-exercises share one page of answers.
+exercises share one page of answers. A module added to the course declares
+its own section (``EXERCISE``, see modules.py): it is placed after the module
+it names.
 """
 
 from dataclasses import dataclass
 
-__all__ = ["Published", "Section", "SECTIONS", "ORDER", "PUBLISHED", "position"]
+from coursekit.modules import declared
+
+__all__ = ["Published", "Section", "SECTIONS", "ORDER", "PUBLISHED", "position", "with_declared"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Section:
     group: str = ""  # a regex whose first group names what artefacts belong together (a photo's images)
 
 
-SECTIONS = (
+LISTED = (
     Section("❶ Introduction", "A random walk", ("random_walk",),
             ("intro/random_walk.png", "intro/random_walk-timings.csv")),
     Section("❶ Introduction", "Finding a subsequence", ("subsequence",),
@@ -66,6 +70,24 @@ SECTIONS = (
             (Published("data/course/perceptron.mp4", "perceptron", "advanced/perceptron/perceptron.mp4"),)),
 )
 
+
+
+def with_declared(sections, found):
+    """The sections, and after them those that modules declare (``EXERCISE``, see modules.py), each placed after
+    the section of the module it names in ``after`` (at the end of its chapter if that module is not found)."""
+    sections = list(sections)
+    for declaration in found:
+        if any(declaration.module in section.modules for section in sections):
+            continue
+        place = next((i + 1 for i, section in enumerate(sections) if declaration.after in section.modules),
+                     max((i + 1 for i, s in enumerate(sections) if s.chapter == declaration.chapter),
+                         default=len(sections)))
+        sections.insert(place, Section(declaration.chapter, declaration.title, (declaration.module,),
+                                       (f"{declaration.artefact}.png",)))
+    return tuple(sections)
+
+
+SECTIONS = with_declared(LISTED, declared())  # the course's sections, and those its modules declare
 ORDER = tuple(module for section in SECTIONS for module in section.modules)  # the course's modules, in order
 
 

@@ -2,7 +2,7 @@
 from coursekit.references.provenance import git_commit
 
 # Every artefact whose bytes are fixed by the config: timings, sysinfo and provenance are measurements.
-ARTEFACTS = INTRO + WARMUP + ADVANCED
+ARTEFACTS = INTRO + WARMUP + ADVANCED + EXERCISE_ARTEFACTS
 
 
 rule write_provenance:
