@@ -233,6 +233,26 @@ def read_yaml(path, cap=CONFIG_MAX_BYTES):
     return data
 
 
+def fill_defaults(config, schema):
+    """Give every key the schema has a ``default`` for, and ``config`` lacks, that default (in place; returned).
+
+    An object whose keys all have defaults is made when missing, so a config (``--replace-workflow-config``
+    small.yaml) may name only what it changes. A key without a default stays required.
+    """
+    import copy
+
+    def whole(sub):  # a default, or an object whose required keys all have one
+        return "default" in sub or (sub.get("type") == "object" and all(
+            whole(sub.get("properties", {}).get(k, {})) for k in sub.get("required", [])))
+
+    for key, sub in schema.get("properties", {}).items():
+        if key not in config and whole(sub):
+            config[key] = copy.deepcopy(sub["default"]) if "default" in sub else {}
+        if isinstance(config.get(key), dict) and sub.get("type") == "object":
+            fill_defaults(config[key], sub)
+    return config
+
+
 def check_config(config, schema_path, source="config.yaml", overrides=None):
     """Validate ``config`` against the JSON schema; raise InputError listing every problem.
 
@@ -245,6 +265,7 @@ def check_config(config, schema_path, source="config.yaml", overrides=None):
     for declaration in declared():  # a module's own config key: its schema and defaults are in the module
         schema["properties"][declaration.module] = schema_of(declaration)
     from_command_line(config, overrides, schema)
+    fill_defaults(config, schema)  # the schema's defaults are the defaults: config.yaml names every key anyway
     with_defaults(config)
     errors = config_errors(config, schema)
     if errors:
