@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from coursekit.quantizer import images
+from coursekit.quantizer import command, images
 import quantize
 from coursekit.quantizer import engine as quantize_engine
 from coursekit.core import InputError, rng
@@ -85,7 +85,7 @@ def test_run_logs_notes_and_writes_png(tmp_path, caplog):
 
     source = write(tmp_path / "grey.png", np.arange(64, dtype=np.uint8).reshape(8, 8))
     with caplog.at_level(logging.INFO, logger="course"):
-        quantize.run(source, tmp_path / "out.png", 4, "kmeans", 10, rng(0, "r"), tmp_path / "palette.npy")
+        command.run(source, tmp_path / "out.png", 4, "kmeans", 10, rng(0, "r"), tmp_path / "palette.npy")
     assert "note: " in caplog.text and "grey image" in caplog.text
     assert len(np.unique(iio.imread(tmp_path / "out.png").reshape(-1, 3), axis=0)) <= 4
     assert np.load(tmp_path / "palette.npy", allow_pickle=False).shape[1] == 3

@@ -18,7 +18,7 @@ rule transform_squares:
 rule quantize_frequent:
     input:
         image=image_of,
-        code=code("coursekit.quantizer.engine", "coursekit.quantizer.images"),
+        code=code("coursekit.quantizer.engine", "coursekit.quantizer.images", "coursekit.quantizer.command"),
     output:
         png=report(f"{RESULTS}/advanced/quantize/{{name}}-frequent-{{n}}.png", caption=caption("quantize-frequent"),
                    category="3 Advanced", subcategory="Colour quantization"),
@@ -38,7 +38,7 @@ rule quantize_frequent:
 rule quantize_as_published:
     input:
         image=image_of,
-        code=code("coursekit.quantizer.engine", "coursekit.quantizer.images"),
+        code=code("coursekit.quantizer.engine", "coursekit.quantizer.images", "coursekit.quantizer.command"),
     output:
         png=report(f"{RESULTS}/advanced/quantize/{{name}}-published-{{n}}.png", caption=caption("quantize-published"),
                    category="3 Advanced", subcategory="Colour quantization"),
@@ -58,7 +58,7 @@ rule quantize_as_published:
 rule quantize_kmeans:
     input:
         image=image_of,
-        code=code("coursekit.quantizer.engine", "coursekit.quantizer.images"),
+        code=code("coursekit.quantizer.engine", "coursekit.quantizer.images", "coursekit.quantizer.command"),
     output:
         png=report(f"{RESULTS}/advanced/quantize/{{name}}-kmeans-{{n}}.png", caption=caption("quantize-kmeans"),
                    category="3 Advanced", subcategory="Colour quantization"),
