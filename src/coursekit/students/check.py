@@ -144,32 +144,16 @@ def method_difference(args, got, want):
 
 
 def reference_time(reference, name, all_cases, times):
-    """The median seconds of the reference's ``name`` on its first case, from ``times`` if measured before (a dict
-    keyed ``module.name``, filled here): one measurement per run, or per class (``grade``'s reference timings)."""
-    from tools import timeit
+    """The seconds of the reference's ``name`` on its first case (the fastest of several calls, as the student's
+    are timed: runner.timed), from ``times`` if measured before (a dict keyed ``module.name``, filled here): one
+    measurement per run, or per class (``grade``'s reference timings)."""
+    from coursekit.students import runner
 
     key = f"{reference.__name__}.{name}"
     if key not in times:
         first = next(args for case, args in all_cases if case == name)
-        function = getattr(reference, name)
-        times[key] = best_time(function, first)
+        times[key] = runner.timed(getattr(reference, name), first)
     return times[key]
-
-
-def best_time(function, args, budget=0.5, at_most=9):
-    """The fastest of up to ``at_most`` calls in about ``budget`` seconds (one for a slow function), each on fresh
-    arguments: the least noisy estimate of what a function costs (the runner times the student's the same way)."""
-    import time
-
-    from coursekit.students import runner
-
-    times = []
-    while not times or (len(times) < at_most and sum(times) < budget):
-        fresh = copy.deepcopy(args)
-        start = time.perf_counter()
-        runner.call(function, fresh)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 MARGIN = 2.0  # a speed verdict is said only if one side is this many times nearer (in ratio) than the other
