@@ -46,7 +46,13 @@ def _validator(schema):
       matches before a final newline, so ``"cat\\n"`` passed ``^[a-z]+$``.
     """
     import re
+    import sys
 
+    # jsonschema imports rfc3987_syntax where it is installed (Jupyter brings it, requirements-notebook.txt) to
+    # check the "iri" format, and that module builds a grammar for 1.1 s at import, on every Snakemake start and
+    # every course-check: the schema checks no such format, so the import is declined (jsonschema allows it).
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
     import jsonschema
 
     base = jsonschema.Draft202012Validator

@@ -188,3 +188,15 @@ def test_numbers_given_with_dash_dash_config_are_read_as_numbers(overrides, expe
 def test_a_long_list_is_named_not_printed():
     errors = errors_with(("subsequence", "sub"), [1] * 2000)
     assert errors == ["subsequence.sub = [1, 1, 1, 1, 1, ... (2,000 items)] is not allowed: must have at most 1000 item(s)"]
+
+
+def test_the_config_check_declines_the_slow_iri_grammar():
+    """With Jupyter installed, jsonschema imported rfc3987_syntax, which builds a grammar for 1.1 s: every
+    Snakemake start and course-check paid it. The schema checks no IRI, so that import is declined."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom coursekit.config import _validator\n_validator({'type': 'object'})\n"
+            "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
