@@ -33,6 +33,7 @@ of ``ARTEFACTS``).
 """
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,17 +58,23 @@ class Declared:
 
 
 def declared(course=None):
-    """Every module of the course that declares ``EXERCISE``, by module name (read, not imported).
+    """Every module of the course that declares ``EXERCISE``, by module name (read, not imported; once per
+    process and folder: the Snakefile, the config check, the budget and the contents all ask).
 
     Raises
     ------
     coursekit.core.InputError
         Naming the file and line of a declaration that is not a literal dict of the keys above.
     """
+    return list(_declared(str(course or COURSE)))
+
+
+@functools.lru_cache(maxsize=4)
+def _declared(course):
     from coursekit.core import InputError
 
     found = []
-    for path in sorted(Path(course or COURSE).glob("*.py")):
+    for path in sorted(Path(course).glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
             if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["EXERCISE"]:
@@ -80,7 +87,7 @@ def declared(course=None):
                     raise InputError(f"{path}, line {node.lineno}: EXERCISE must have exactly the keys "
                                      f"{', '.join(sorted(KEYS))}")
                 found.append(Declared(path.stem, **value))
-    return found
+    return tuple(found)
 
 
 def schema_of(declaration):
