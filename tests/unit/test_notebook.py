@@ -41,3 +41,39 @@ def test_an_unknown_name_is_one_error_line():
     verdict = check("strides.stridez", cells=[""])
     assert verdict.status == "error" and "did you mean strides.strides" in repr(verdict)
     assert len(repr(verdict).splitlines()) == 1
+
+
+def test_a_cell_nested_past_the_parser_is_left_out_not_a_crash():
+    """'1' + '+1' * 200000 makes ast.parse raise RecursionError (MemoryError for deep unary minus): a hostile
+    notebook must not stop the grading of the class."""
+    hostile = ["1" + "+1" * 200000, "-" * 100000 + "1"]
+    assert module_source(["", *hostile, "def f():\n    return 1"], modules=set()) == (
+        "# In[3]\ndef f():\n    return 1\n")
+
+
+def test_the_grader_reads_a_hostile_notebook_without_crashing(tmp_path):
+    import nbformat
+
+    from coursekit.students.grade import with_notebooks
+
+    student = tmp_path / "eve"
+    student.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1" + "+1" * 200000),
+                                               nbformat.v4.new_code_cell("def strides(Z, order=None):\n    return 1")])
+    nbformat.write(notebook, student / "2-warmup.ipynb")
+    (student / "diffusion.py").write_text("x = " + "-" * 100000 + "1\n")  # their own file: copied as it is
+    folder, from_notebook = with_notebooks(student, tmp_path / "work")
+    assert (folder / "strides.py").read_text() == "# In[2]\ndef strides(Z, order=None):\n    return 1\n"
+    assert "diffusion" not in from_notebook and (folder / "diffusion.py").read_text().startswith("x = ---")
+
+
+def test_a_students_file_nested_past_the_parser_has_no_siblings(tmp_path):
+    from coursekit.students.skeletons import imported_siblings
+
+    (tmp_path / "automata.py").write_text("from diffusion import sliding_window\nx = " + "-" * 100000 + "1\n")
+    assert imported_siblings(tmp_path / "automata.py", ["diffusion", "automata"]) == []
+
+
+def test_a_check_past_its_overall_limit_is_a_timeout_verdict_not_a_traceback():
+    verdict = check("reorder", cells=["", "import time\nX = time.sleep(30)"], timeout=2)
+    assert verdict.status == "timeout" and repr(verdict) == "reorder.*: timeout: the check took more than 2 s in all"

@@ -55,11 +55,12 @@ def module_source(cells, modules=None):
     for number, cell in enumerate(cells):  # IPython's In[0] is empty: In[n] is the cell Jupyter marks [n]
         try:
             tree = ast.parse(cell)
-        except (SyntaxError, ValueError):
-            continue
-        kept = [node for node in tree.body if isinstance(node, KEPT) and not imports_course(node, modules)]
+            kept = [node for node in tree.body if isinstance(node, KEPT) and not imports_course(node, modules)]
+            text = "\n\n".join(ast.unparse(node) for node in kept)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested past what the parser takes:
+            continue                                                     # it failed in the kernel too
         if kept:
-            parts.append(f"# In[{number}]\n" + "\n\n".join(ast.unparse(node) for node in kept))
+            parts.append(f"# In[{number}]\n{text}")
     return "\n\n\n".join(parts) + "\n"
 
 
@@ -128,9 +129,13 @@ def check(name, cells=None, timeout=300):
         folder = Path(tmp) / "solutions"
         folder.mkdir()
         (folder / f"{module}.py").write_text(source, encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "coursekit.students.command", "--json", "--solutions",
-                               str(folder), "--figures", str(Path(tmp) / "figures"), name],
-                              capture_output=True, text=True, timeout=timeout)
+        try:
+            done = subprocess.run([sys.executable, "-m", "coursekit.students.command", "--json", "--solutions",
+                                   str(folder), "--figures", str(Path(tmp) / "figures"), name],
+                                  capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:  # each function has its own time limit: this is a whole module's
+            return Verdict([{"module": module, "function": name.partition(".")[2] or "*", "status": "timeout",
+                             "detail": f"the check took more than {timeout:g} s in all"}])
         if done.returncode == 2 or not done.stdout.strip():
             message = (done.stderr.strip().splitlines() or ["the check ended without an answer"])[-1]
             return Verdict([{"module": module, "function": name.partition(".")[2] or "*", "status": "error",

@@ -219,7 +219,7 @@ def imported_siblings(path, modules):
     depends on them too. Empty if the file is missing or does not parse."""
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):  # the check itself will say what
         return []
     names = set()
     for node in ast.walk(tree):
