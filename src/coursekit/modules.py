@@ -28,8 +28,8 @@ check.py), the section on the page and its place in the course
 (contents.py), the rule that makes the artefact (``make_exercise_artefact``,
 workflow/rules/exercises.smk), its config key checked against its schema
 with its defaults applied (config.py), the budget (budget.py), compat
-(compat.py), and ``verify`` and ``accept_references`` (the artefact is one
-of ``ARTEFACTS``).
+(compat.py), ``verify`` and ``accept_references`` (the artefact is one of
+``ARTEFACTS``), and with ``PAIRS`` the benchmarks (benchmarks/pairs.py).
 """
 
 import ast

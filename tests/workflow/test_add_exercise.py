@@ -50,11 +50,31 @@ LIFE = textwrap.dedent('''
         return new
 
 
+    def step_python(Z):
+        """The next generation of Z, with plain loops over the cells.
+
+        Exercise
+        --------
+        The same generation as ``step``, written with two plain loops over the
+        inner cells, counting each cell's live neighbours one by one.
+        """
+        new = np.zeros_like(Z)
+        for i in range(1, Z.shape[0] - 1):
+            for j in range(1, Z.shape[1] - 1):
+                alive = int(Z[i - 1:i + 2, j - 1:j + 2].sum()) - int(Z[i, j])
+                new[i, j] = alive == 3 or (Z[i, j] == 1 and alive == 2)
+        return new
+
+
+    PAIRS = {"step": ("step_python", "step")}  # the loop and the slices: check's speed verdict, benchmarks
+
+
     def cases(seed, config):
         from coursekit.core import rng
 
         g = rng(seed, "check", "life")
-        return [("step", (np.pad(g.integers(0, 2, (n, n), dtype=np.uint8), 1),)) for n in (1, 6, 20)]
+        boards = [np.pad(g.integers(0, 2, (n, n), dtype=np.uint8), 1) for n in (20, 1, 6)]
+        return [(name, (Z,)) for name in ("step", "step_python") for Z in boards]
 
 
     def make(parameters, rng):
@@ -169,6 +189,16 @@ def test_the_rule_makes_its_artefact_and_verify_and_compat_find_it(copy):
     assert np.array_equal(np.array(again, dtype=np.uint8), made)  # compat computes what the rule made
 
 
+def test_the_benchmarks_time_its_pair(copy):
+    found = in_copy(copy, textwrap.dedent('''
+        import json
+        from coursekit.benchmarks.pairs import declared_pairs
+        print(json.dumps([(title, [(r["implementation"], r["repeats"]) for r in rows])
+                          for title, rows in declared_pairs({"life": {"steps": 30, "size": 32}}, 2018, 2)]))
+    '''))
+    assert found == [["Game of Life", [["step_python", 2], ["step", 2]]]]
+
+
 def test_a_student_gets_it_checked_and_in_the_notebook(copy):
     found = in_copy(copy, textwrap.dedent('''
         import json, shutil, pathlib, nbformat
@@ -184,6 +214,7 @@ def test_a_student_gets_it_checked_and_in_the_notebook(copy):
         print(json.dumps({"rows": check("life", solutions=str(folder)), "tags": tags,
                           "page": statements_html(("life",), all_exercises())}))
     '''))
-    assert [(r["function"], r["status"]) for r in found["rows"]] == [("step", "correct")]
+    assert [(r["function"], r["status"]) for r in found["rows"]] == [("step", "correct"), ("step_python", "correct")]
+    assert "closer to the vectorised solution" in found["rows"][0]["detail"]  # its PAIRS: the speed verdict
     assert ["life.step"] in found["tags"]
     assert "step(Z)" in found["page"] and "three live neighbours" in found["page"]  # the statement on the page

@@ -13,7 +13,8 @@ rule benchmark_pairs:
     input:
         photo=repo_path(config["benchmarks"]["quantize"]["image"]),
         code=code("tools", "random_walk", "subsequence", "diffusion", "automata", "geometry", "quantize",
-                  "coursekit.quantizer.engine", "coursekit.quantizer.images"),
+                  "coursekit.quantizer.engine", "coursekit.quantizer.images", "coursekit.benchmarks.pairs",
+                  *(d.module for d in DECLARED.values())),  # and the exercises added as one module
     output:
         csv=report(f"{RESULTS}/benchmarks/benchmarks.csv", caption=caption("benchmarks"), category="5 Benchmarks"),
         png=report(f"{RESULTS}/benchmarks/benchmarks.png", caption=caption("benchmarks"), category="5 Benchmarks"),
@@ -21,6 +22,7 @@ rule benchmark_pairs:
         benchmarks=config["benchmarks"],
         subsequence=config["subsequence"],
         seed=config["seed"],
+        declared={d.module: config[d.module] for d in DECLARED.values()},  # their config keys: cases() reads them
     log:
         log_of("benchmarks", "benchmarks"),
     script:

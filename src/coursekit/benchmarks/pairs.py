@@ -130,8 +130,9 @@ def bench_quantize(photo, size, course_size, colors, steps, repeats, make_rng):
     return rows
 
 
-def run_all(config, seed, photo):
-    """Every pair, in the course's order; returns the rows of benchmarks.csv."""
+def run_all(config, seed, photo, declared_sections=None):
+    """Every pair, in the course's order, then the pairs of the exercises added as one module (their config keys
+    in ``declared_sections``); returns the rows of benchmarks.csv."""
     from coursekit.core import log, rng
 
     b = config
@@ -153,7 +154,35 @@ def run_all(config, seed, photo):
                      f"{r['median_s']:.3g} s" if r["median_s"] != "" else "-",
                      f"{r['speedup']:.1f}x" if r["speedup"] != "" else r["note"])
         rows += new
+    for name, added in declared_pairs(declared_sections or {}, seed, b["repeats"]):  # exercises added as one
+        log.info("%-22s %d rows (its PAIRS, on its first case)", name, len(added))     # module (modules.py)
+        rows += added
     return rows
+
+
+def declared_pairs(sections, seed, repeats):
+    """For each exercise that declares itself (``EXERCISE``, modules.py) and has ``PAIRS``: its slow and fast
+    versions, checked to agree, then timed on the first case its ``cases()`` lists for the fast one.
+    ``sections``: each such module's config key. Returns [(its title, its rows)]."""
+    import copy
+    import importlib
+
+    from coursekit.modules import declared
+
+    out = []
+    for declaration in declared():
+        module = importlib.import_module(declaration.module)
+        rows = []
+        for slow_name, fast_name in dict.fromkeys(getattr(module, "PAIRS", {}).values()):
+            args = next(a for case, a in module.cases(seed, sections) if case == fast_name)
+            slow_f, fast_f = getattr(module, slow_name), getattr(module, fast_name)
+            rows += pair(declaration.title, "the first case of cases()",
+                         (slow_name, lambda f=slow_f: f(*copy.deepcopy(args))),
+                         (fast_name, lambda f=fast_f: f(*copy.deepcopy(args))), repeats,
+                         lambda a, b: np.array_equal(np.asarray(a), np.asarray(b)))
+        if rows:
+            out.append((declaration.title, rows))
+    return out
 
 
 def plot(rows):
@@ -188,7 +217,7 @@ if __name__ == "__main__" and "snakemake" in globals():
         config = dict(snakemake.params.benchmarks)
         config.update(alphabet=snakemake.params.subsequence["alphabet"], sub=snakemake.params.subsequence["sub"])
         photo, _ = read_image(snakemake.input.photo)
-        rows = run_all(config, snakemake.params.seed, photo)
+        rows = run_all(config, snakemake.params.seed, photo, snakemake.params.declared)
         save_csv(snakemake.output.csv, rows)
         save_figure(plot(rows), snakemake.output.png)
 
