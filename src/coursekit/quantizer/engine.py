@@ -650,9 +650,11 @@ def lloyd(X, W, starts, steps, tolerance=TOLERANCE, labels=False):
                         for s, row in zip(part, near):
                             nearest_[s][start:stop] = row
                     # set i's labels offset by i k: its bins are its own, summed in the order it would be alone
-                    flat = (near + k * np.arange(len(part))[:, None]).ravel()
+                    # (one set alone: its labels and weights as they are, no offset or tiled copy to make)
+                    flat = near[0] if len(part) == 1 else (near + k * np.arange(len(part))[:, None]).ravel()
                     for j, column in enumerate(columns):
-                        sums = np.bincount(flat, weights=np.tile(column[start:stop], len(part)), minlength=len(part) * k)
+                        weights = column[start:stop] if len(part) == 1 else np.tile(column[start:stop], len(part))
+                        sums = np.bincount(flat, weights=weights, minlength=len(part) * k)
                         for s, row in zip(part, sums.reshape(len(part), k)):
                             partial[s][start // rows, j] = row
 
