@@ -71,7 +71,6 @@ LISTED = (
 )
 
 
-
 def with_declared(sections, found):
     """The sections, and after them those that modules declare (``EXERCISE``, see modules.py), each placed after
     the section of the module it names in ``after`` (at the end of its chapter if that module is not found)."""
