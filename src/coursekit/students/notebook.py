@@ -1,9 +1,10 @@
 """The check that runs from a cell of a student's notebook.
 
 ``snakemake --cores 1 exercises`` writes, beside the exercise files, one
-notebook per chapter (see skeletons.py) (``1-introduction.ipynb``, ``2-warmup.ipynb``,
-``3-advanced.ipynb``), generated from the same statements: for each exercise,
-its statement, a cell to write it in, and a cell that checks it::
+notebook per chapter (``1-introduction.ipynb``, ``2-warmup.ipynb``,
+``3-advanced.ipynb``; skeletons.py writes them), generated from the same
+statements: for each exercise, its statement, a cell to write it in, and a
+cell that checks it::
 
     check("diffusion.sliding_window")
 
