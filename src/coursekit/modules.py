@@ -8,7 +8,7 @@ without importing the module, on every Snakemake start)::
         "chapter": "❷ Warmup",            # the course's chapter
         "title": "Game of Life",          # its section on the page
         "after": "automata",              # the module it comes after, in the course's order
-        "artefact": "warmup/life",        # results/warmup/life.npy and life.png
+        "artefact": "warmup/life",        # results/warmup/life.npy and life.png: <chapter folder>/<module>
         "parameters": {                   # config key life: a JSON schema of each key, its default included
             "steps": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 40,
                       "description": "generations"},
@@ -34,6 +34,7 @@ with its defaults applied (config.py), the budget (budget.py), compat
 
 import ast
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,11 @@ def _declared(course):
                 if not isinstance(value, dict) or set(value) != KEYS:
                     raise InputError(f"{path}, line {node.lineno}: EXERCISE must have exactly the keys "
                                      f"{', '.join(sorted(KEYS))}")
+                folder = str(value["artefact"]).rpartition("/")[0]
+                if not re.fullmatch(r"[a-z]+", folder) or value["artefact"] != f"{folder}/{path.stem}":
+                    raise InputError(f"{path}, line {node.lineno}: EXERCISE's artefact is {value['artefact']!r}; it "
+                                     f"must be '<chapter folder>/{path.stem}' (such as 'warmup/{path.stem}'): "
+                                     "results/warmup/{name}.npy is made by workflow/scripts/{name}.py")
                 found.append(Declared(path.stem, **value))
     return tuple(found)
 

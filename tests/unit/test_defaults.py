@@ -41,8 +41,10 @@ def test_a_config_naming_only_what_it_changes_gets_the_defaults():
 
 def test_the_defaults_alone_are_config_yaml():
     """A config of one key is config.yaml with that key changed: every other value comes from the schema."""
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
-    assert check_config({"seed": 1}, SCHEMA, source="small.yaml") == {**config, "seed": 1}
+    from coursekit.modules import with_defaults
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())  # and the defaults of an exercise added as a module
+    assert check_config({"seed": 1}, SCHEMA, source="small.yaml") == with_defaults({**config, "seed": 1})
 
 
 def test_fill_defaults_on_a_hand_made_schema():

@@ -24,6 +24,8 @@ def test_a_declaration_is_read_without_running_the_module(tmp_path):
 @pytest.mark.parametrize("text,message", [
     ("EXERCISE = dict(chapter='x')\n", r"life.py, line 1: EXERCISE must be written as a literal dict"),
     ("\n\nEXERCISE = {'chapter': 'x'}\n", r"life.py, line 3: EXERCISE must have exactly the keys after, artefact"),
+    (DECLARATION.replace("warmup/life", "warmup/game"),
+     r"life.py, line 1: EXERCISE's artefact is 'warmup/game'; it must be '<chapter folder>/life'"),
 ])
 def test_a_bad_declaration_names_the_file_and_line(tmp_path, text, message):
     (tmp_path / "life.py").write_text(text)
