@@ -74,17 +74,14 @@ def with_notebooks(folder, target):
     left out, and its modules are then todo. Returns the folder and {module: (notebook name, its source)}."""
     import nbformat
 
-    from coursekit.contents import SECTIONS
     from coursekit.students.notebook import module_source
     from coursekit.students.sandbox import copy_solutions
-    from coursekit.students.skeletons import notebook_name
+    from coursekit.students.skeletons import chapter_notebooks
 
     target = Path(target) / "solutions"
     copy_solutions(folder, target)  # the student's own .py files: regular files named like modules
-    chapters = list(dict.fromkeys(section.chapter for section in SECTIONS))
     from_notebook = {}
-    for number, chapter in enumerate(chapters, start=1):
-        path = Path(folder) / notebook_name(number, chapter)
+    for _, sections, path in chapter_notebooks(folder):
         if not path.is_file() or path.is_symlink() or path.stat().st_size > NOTEBOOK_BYTES:
             continue
         try:
@@ -93,7 +90,7 @@ def with_notebooks(folder, target):
         except Exception:  # not a notebook: its modules stay todo, as if it were not there
             continue
         source = module_source([""] + cells)  # cell n of the notebook's code cells is # In[n]
-        for module in (m for section in SECTIONS if section.chapter == chapter for m in section.modules):
+        for module in (m for section in sections for m in section.modules):
             if not (target / f"{module}.py").exists():
                 (target / f"{module}.py").write_text(source, encoding="utf-8")
                 from_notebook[module] = (path.name, source)

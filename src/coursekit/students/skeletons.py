@@ -132,6 +132,15 @@ def write_skeletons(folder, scripts=SCRIPTS):
     return written, kept
 
 
+def chapter_notebooks(folder):
+    """Each chapter's notebook in ``folder``: [(chapter, its sections, path)], in the course's order."""
+    from coursekit.contents import SECTIONS
+
+    chapters = dict.fromkeys(section.chapter for section in SECTIONS)
+    return [(chapter, [section for section in SECTIONS if section.chapter == chapter],
+             Path(folder) / notebook_name(number, chapter)) for number, chapter in enumerate(chapters, start=1)]
+
+
 def notebook_name(number, chapter):
     """'2-warmup.ipynb' for the second chapter, '❷ Warmup'."""
     return f"{number}-{re.sub(r'[^a-z]+', '-', chapter.lower()).strip('-')}.ipynb"
@@ -174,19 +183,15 @@ def write_notebooks(folder, scripts=None):
     import nbformat
 
     from coursekit import COURSE
-    from coursekit.contents import SECTIONS
     from coursekit.core import atomic_path
 
     scripts = scripts or COURSE
     exercises = all_exercises(scripts)
-    chapters = list(dict.fromkeys(section.chapter for section in SECTIONS))
     written, kept = [], []
-    for number, chapter in enumerate(chapters, start=1):
-        path = Path(folder) / notebook_name(number, chapter)
+    for chapter, sections, path in chapter_notebooks(folder):
         if path.exists() or path.is_symlink():
             kept.append(path)
             continue
-        sections = [section for section in SECTIONS if section.chapter == chapter]
         with atomic_path(path) as tmp:
             nbformat.write(chapter_notebook(chapter, sections, exercises, scripts), str(tmp))
         written.append(path)
