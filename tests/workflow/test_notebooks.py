@@ -129,3 +129,35 @@ def test_the_notebook_names_the_chapters():
 
 def sections_of(path):
     return next(sections for _, sections, own in skeletons.chapter_notebooks(path.parent) if own == path)
+
+
+def test_a_class_that_hands_in_notebooks_is_graded_from_them(notebooks, tmp_path):
+    """grade reads a student's notebook (never runs it): the course's sliding_window pasted in is correct, a
+    broken evolve is an error naming the notebook's cell, the rest todo; a .py beside it wins for its module."""
+    from coursekit.students.grade import grade_student
+    import yaml
+
+    student = tmp_path / "ada"
+    student.mkdir()
+    notebook = nbformat.read(notebooks / "2-warmup.ipynb", as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if tags[:2] == ["exercise", "diffusion.sliding_window"]:
+            cell.source = pasted("diffusion", "sliding_window")
+        elif tags[:2] == ["exercise", "automata.evolve"]:
+            cell.source = "def evolve(Z, rule):\n    return Z.evolved"
+    nbformat.write(notebook, student / "2-warmup.ipynb")
+    (student / "3-advanced.ipynb").write_text("not a notebook")
+    (student / "reorder.py").write_text("\n".join(skeletons.imports(SCRIPTS / "reorder.py")) + "\n\n\n"
+                                        + pasted("reorder", "element_struct"))
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    rows = {f"{r['module']}.{r['function']}": r for r in grade_student(student, 2018, config, config["check"], False)}
+    assert rows["diffusion.sliding_window"]["status"] == "correct", rows["diffusion.sliding_window"]
+    assert rows["automata.evolve"]["status"] == "error"
+    assert rows["automata.evolve"]["detail"].startswith("2-warmup.ipynb, code cell "), rows["automata.evolve"]
+    assert "AttributeError" in rows["automata.evolve"]["detail"]
+    assert rows["reorder.element_struct"]["status"] == "correct", rows["reorder.element_struct"]  # the .py wins
+    assert rows["reorder.element_numpy"]["status"] == "todo"
+    assert not any("coursekit-grade-" in r["detail"] for r in rows.values())  # no path of the grader's temp folder
+    assert rows["perceptron.Perceptron"]["status"] == "todo"  # the advanced notebook was not one
+    assert rows["random_walk.random_walk_slow"]["detail"] == "no file random_walk.py (yet)"
